@@ -1,0 +1,31 @@
+// @neurite/core: tfjs-core's ops and autodiff under their tfjs names, plus Neurite's backend registry,
+// seeded randomness and memory helpers. Names defined here (registerBackend, randomNormal, ...) take
+// precedence over tfjs's of the same name.
+export * from '#tfjs';
+export { cpu } from './backends/cpu.js';
+export type { Availability, BackendDetails, BackendName, BackendPlugin } from './backends/plugin.js';
+export {
+  type BackendInfo,
+  type BackendSource,
+  backendInfo,
+  getBackendPlugin,
+  listBackends,
+  registerBackend,
+  useBackend,
+} from './backends/registry.js';
+export { setWasmDir, wasm } from './backends/wasm.js';
+export { NeuriteError } from './errors.js';
+export { countLeaks, type LiveTensors, liveTensors } from './memory.js';
+export {
+  dropout,
+  multinomial,
+  nextSeed,
+  random,
+  randomGamma,
+  randomNormal,
+  randomStandardNormal,
+  randomUniform,
+  randomUniformInt,
+  setSeed,
+  truncatedNormal,
+} from './random.js';

@@ -1,0 +1,10 @@
+// Types of the bundled tfjs (dist/vendor/tfjs.*.js): tfjs-core's public API plus the two backends' classes.
+export * from '@tensorflow/tfjs-core';
+export declare const version_cpu: string;
+export declare const version_wasm: string;
+export declare function setWasmPaths(prefixOrFileMap: string | Record<string, string>, usePlatformFetch?: boolean): void;
+export declare function getThreadsCount(): number;
+// biome-ignore lint/suspicious/noExplicitAny: backend internals are reached only by Neurite's own kernels.
+export declare const MathBackendCPU: any;
+// biome-ignore lint/suspicious/noExplicitAny: as above.
+export declare const BackendWasm: any;
