@@ -1,0 +1,75 @@
+import { fileURLToPath } from 'node:url';
+import { backendInfo, cpu, listBackends, NeuriteError, registerBackend, useBackend } from '@neurite/core';
+import { describe, expect, it } from 'vitest';
+import { runNode } from '../../test/subprocess.js';
+
+const coreDir = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('useBackend', () => {
+  it('rejects an unknown name, listing the choices', async () => {
+    await expect(useBackend('webgl')).rejects.toThrow(
+      "Unknown backend 'webgl'. Expected one of: webgpu, wasm, cpu, auto. Received: useBackend('webgl').",
+    );
+    await expect(useBackend('webgl')).rejects.toBeInstanceOf(NeuriteError);
+  });
+
+  it('starts cpu and wasm and reports why', async () => {
+    const c = await useBackend('cpu');
+    expect(c).toMatchObject({ name: 'cpu', requested: 'cpu', source: 'argument', tfjs: '4.22.0' });
+    const w = await useBackend('wasm');
+    expect(w).toMatchObject({ name: 'wasm', simd: true, threads: 1 });
+    expect(backendInfo().name).toBe('wasm');
+  });
+
+  it('refuses to register a name twice without override', () => {
+    expect(() => registerBackend(cpu)).toThrow("Backend 'cpu' is already registered. Pass { override: true }");
+    registerBackend(cpu, { override: true });
+    expect(listBackends()).toContain('cpu');
+  });
+});
+
+describe('useBackend in a fresh process', () => {
+  it('makes forgetting useBackend() an error that says what to call', () => {
+    const r = runNode("import { tensor } from '@neurite/core'; tensor([1, 2]);", { cwd: coreDir });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('No backend is selected. Neurite needs `await useBackend()` before any math');
+  });
+
+  it('reads NEURITE_BACKEND when no name is passed', () => {
+    const r = runNode(
+      "import { useBackend } from '@neurite/core'; const i = await useBackend(); console.log(JSON.stringify(i));",
+      { cwd: coreDir, env: { NEURITE_BACKEND: 'wasm' } },
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'wasm', source: 'NEURITE_BACKEND', requested: 'wasm' });
+  });
+
+  it('names NEURITE_BACKEND in the error when it holds a bad value', () => {
+    const r = runNode("import { useBackend } from '@neurite/core'; await useBackend();", {
+      cwd: coreDir,
+      env: { NEURITE_BACKEND: 'webgl' },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(
+      "Unknown backend 'webgl'. Expected one of: wasm, cpu, webgpu, auto. Received: NEURITE_BACKEND='webgl'. " +
+        'Set NEURITE_BACKEND to one of those names, or unset it to choose automatically.',
+    );
+  });
+
+  it('says where webgpu lives when its plugin is not registered', () => {
+    const r = runNode("import { useBackend } from '@neurite/core'; await useBackend('webgpu');", { cwd: coreDir });
+    expect(r.stderr).toContain(
+      "Backend 'webgpu' is not registered. Received: useBackend('webgpu'). It ships in @neurite/backend-webgpu",
+    );
+  });
+
+  it("picks wasm for 'auto' when webgpu is not registered", () => {
+    const r = runNode(
+      "import { useBackend } from '@neurite/core'; console.log(JSON.stringify(await useBackend('auto')));",
+      { cwd: coreDir, env: { NEURITE_BACKEND: undefined } },
+    );
+    const info = JSON.parse(r.stdout);
+    expect(info).toMatchObject({ name: 'wasm', requested: 'auto', source: 'argument' });
+    expect(info.reason).toContain('wasm is the highest-priority backend that starts');
+  });
+});

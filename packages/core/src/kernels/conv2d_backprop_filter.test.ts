@@ -1,0 +1,54 @@
+import { engine, liveTensors, type Tensor, tensor4d } from '@neurite/core';
+import { describeBackends, expectClose } from '@neurite/core/testing';
+import { expect, it } from 'vitest';
+import { type ConvCase, conv2dFilterGradReference, convGeometry, floats } from '../../test/reference.js';
+
+// The grid the issue asks for: stride 1 and 2, same and valid, 1/3/32 input channels, batch 1 and 7.
+const grid: ConvCase[] = [];
+for (const stride of [1, 2])
+  for (const pad of ['same', 'valid'] as const)
+    for (const inChannels of [1, 3, 32])
+      for (const batch of [1, 7])
+        grid.push({ batch, height: 9, width: 8, inChannels, outChannels: 5, kernel: [3, 3], stride, pad });
+// Odd shapes: a non-square kernel, a stride that leaves rows unread, a 1x1 kernel.
+grid.push({ batch: 2, height: 7, width: 10, inChannels: 4, outChannels: 3, kernel: [2, 5], stride: 2, pad: 'valid' });
+grid.push({ batch: 2, height: 6, width: 6, inChannels: 2, outChannels: 4, kernel: [5, 3], stride: 2, pad: 'same' });
+grid.push({ batch: 3, height: 5, width: 5, inChannels: 6, outChannels: 2, kernel: [1, 1], stride: 1, pad: 'valid' });
+
+function name(c: ConvCase): string {
+  return `x[${c.batch},${c.height},${c.width},${c.inChannels}] k${c.kernel.join('x')}->${c.outChannels} s${c.stride} ${c.pad}`;
+}
+
+await describeBackends('Conv2DBackpropFilter', (backend) => {
+  for (const c of grid) {
+    it(`matches the float64 reference: ${name(c)}`, async () => {
+      const { oh, ow } = convGeometry(c);
+      const xv = floats(c.batch * c.height * c.width * c.inChannels, 1);
+      const dyv = floats(c.batch * oh * ow * c.outChannels, 2);
+      const expected = conv2dFilterGradReference(c, xv, dyv);
+      const x = tensor4d(xv, [c.batch, c.height, c.width, c.inChannels]);
+      const dy = tensor4d(dyv, [c.batch, oh, ow, c.outChannels]);
+      const before = liveTensors();
+      const dw = engine().runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy },
+        {
+          strides: [c.stride, c.stride],
+          pad: c.pad,
+          dataFormat: 'NHWC',
+          dimRoundingMode: undefined,
+          filterShape: [...c.kernel, c.inChannels, c.outChannels],
+        },
+      ) as Tensor;
+      expect(dw.shape).toEqual([...c.kernel, c.inChannels, c.outChannels]);
+      // Sums run over up to 7*9*8 products of values in [-1, 1): scale the tolerance with that count.
+      expectClose(await dw.data(), expected, backend, 10);
+      dw.dispose();
+      const after = liveTensors();
+      expect(after.tensors).toBe(before.tensors);
+      expect(after.dataIds).toBe(before.dataIds);
+      x.dispose();
+      dy.dispose();
+    });
+  }
+});

@@ -1,0 +1,63 @@
+// Float64 references computed straight from the definitions, for kernel tests.
+
+export interface ConvCase {
+  batch: number;
+  height: number;
+  width: number;
+  inChannels: number;
+  outChannels: number;
+  kernel: [number, number];
+  stride: number;
+  pad: 'same' | 'valid';
+}
+
+/** Deterministic pseudo-random floats in [-1, 1), independent of any backend. */
+export function floats(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+export function convGeometry(c: ConvCase) {
+  const [fh, fw] = c.kernel;
+  if (c.pad === 'valid') {
+    const oh = Math.ceil((c.height - fh + 1) / c.stride);
+    const ow = Math.ceil((c.width - fw + 1) / c.stride);
+    return { oh, ow, top: 0, left: 0 };
+  }
+  const oh = Math.ceil(c.height / c.stride);
+  const ow = Math.ceil(c.width / c.stride);
+  const padH = Math.max((oh - 1) * c.stride + fh - c.height, 0);
+  const padW = Math.max((ow - 1) * c.stride + fw - c.width, 0);
+  return { oh, ow, top: Math.floor(padH / 2), left: Math.floor(padW / 2) };
+}
+
+/** dW[kh, kw, ci, co] = sum over b, y, x of X[b, y*s + kh - top, x*s + kw - left, ci] * dY[b, y, x, co]. */
+export function conv2dFilterGradReference(c: ConvCase, x: Float32Array, dy: Float32Array): Float64Array {
+  const [fh, fw] = c.kernel;
+  const { oh, ow, top, left } = convGeometry(c);
+  const { batch, height: h, width: w, inChannels: ci, outChannels: co, stride: s } = c;
+  const dw = new Float64Array(fh * fw * ci * co);
+  for (let kh = 0; kh < fh; kh++)
+    for (let kw = 0; kw < fw; kw++)
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++) {
+          let sum = 0;
+          for (let b = 0; b < batch; b++)
+            for (let y = 0; y < oh; y++) {
+              const iy = y * s + kh - top;
+              if (iy < 0 || iy >= h) continue;
+              for (let xo = 0; xo < ow; xo++) {
+                const ix = xo * s + kw - left;
+                if (ix < 0 || ix >= w) continue;
+                sum += x[((b * h + iy) * w + ix) * ci + i] * dy[((b * oh + y) * ow + xo) * co + o];
+              }
+            }
+          dw[((kh * fw + kw) * ci + i) * co + o] = sum;
+        }
+  return dw;
+}
