@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/{src,test}/**/*.test.ts'],
+    include: [
+      'test/**/*.test.ts',
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'apps/*/{src,test}/**/*.test.ts',
+    ],
     setupFiles: ['./test/setup.ts'],
     // dawn.node (WebGPU) is a native addon: keep each test file in its own process.
     pool: 'forks',

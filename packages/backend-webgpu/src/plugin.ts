@@ -25,6 +25,14 @@ export function makeWebGPUPlugin(source: GpuSource): BackendPlugin {
       return { available: false, reason: 'no WebGPU adapter was found', fix: source.fix };
     }
     adapterInfo = adapter.info;
+    const { vendor, architecture, device, description } = adapter.info;
+    const names = `${architecture} ${device} ${description}`;
+    if (adapter.info.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|software/i.test(names)) {
+      return {
+        available: true,
+        emulated: `its adapter (${vendor} ${architecture || description}) emulates a GPU on the CPU, slower than wasm`,
+      };
+    }
     return { available: true };
   };
 

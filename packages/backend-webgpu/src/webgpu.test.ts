@@ -73,3 +73,16 @@ describe('@neurite/backend-webgpu', () => {
     expect((await t.data())[4095]).toBe(8190);
   });
 });
+
+describe("'auto' and SwiftShader", () => {
+  it('passes over a CPU-emulated adapter, and says so', () => {
+    const r = runNode(
+      "import { registerBackend, useBackend } from '@neurite/core'; import { webgpu } from '@neurite/backend-webgpu';" +
+        "registerBackend(webgpu); console.log(JSON.stringify(await useBackend('auto')));",
+      { NEURITE_BACKEND: undefined, VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' },
+    );
+    const info = JSON.parse(r.stdout);
+    expect(info.name).toBe('wasm');
+    expect(info.reason).toContain('webgpu passed over: its adapter (google swiftshader) emulates a GPU on the CPU');
+  });
+});

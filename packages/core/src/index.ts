@@ -11,6 +11,7 @@ export {
   getBackendPlugin,
   listBackends,
   registerBackend,
+  stockKernel,
   useBackend,
 } from './backends/registry.js';
 export { setWasmDir, wasm } from './backends/wasm.js';

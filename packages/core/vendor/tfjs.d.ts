@@ -8,3 +8,5 @@ export declare function getThreadsCount(): number;
 export declare const MathBackendCPU: any;
 // biome-ignore lint/suspicious/noExplicitAny: as above.
 export declare const BackendWasm: any;
+// Chained ops (x.square().sum()) are declared as augmentations of Tensor in this file.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';

@@ -10,6 +10,11 @@ export interface Availability {
   reason?: string;
   /** What to install or set, e.g. "apt-get install chromium libvulkan1". */
   fix?: string;
+  /**
+   * True when the backend runs but only emulated on the CPU (WebGPU over SwiftShader): it is correct,
+   * so it may be named explicitly, but 'auto' passes it over for a faster one.
+   */
+  emulated?: string;
 }
 
 /**

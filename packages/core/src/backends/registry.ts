@@ -11,6 +11,7 @@ const plugins = new Map<string, BackendPlugin>([
 ]);
 const initialised = new Set<string>();
 const kernelsInstalled = new Set<string>();
+const stock = new Map<string, tf.KernelConfig>();
 
 /** Where the active backend's name came from. */
 export type BackendSource = 'argument' | 'NEURITE_BACKEND' | 'default';
@@ -91,7 +92,7 @@ function received(name: string, source: BackendSource): string {
  * Starts a backend and makes it the one all math runs on. Call it once, before any math.
  *
  * With no argument it reads `NEURITE_BACKEND`, else `'auto'`: webgpu when its plugin is registered and
- * an adapter exists, else wasm, else cpu. A backend named explicitly never falls back: if it cannot
+ * a real (not CPU-emulated) adapter exists, else wasm, else cpu. A backend named explicitly never falls back: if it cannot
  * start, the error says why and what to install or set.
  *
  * @example
@@ -113,6 +114,10 @@ export async function useBackend(name?: BackendName | 'auto'): Promise<BackendIn
       const availability = await plugin.isAvailable();
       if (!availability.available) {
         skipped.push(`${plugin.name} cannot start (${availability.reason ?? 'unavailable'})`);
+        continue;
+      }
+      if (availability.emulated) {
+        skipped.push(`${plugin.name} passed over: ${availability.emulated}`);
         continue;
       }
       try {
@@ -168,7 +173,12 @@ async function activate(
   if (!kernelsInstalled.has(plugin.name)) {
     for (const kernel of plugin.kernels ?? []) {
       // Ours replace tfjs's stock kernel of the same name (e.g. Conv2DBackpropFilter on cpu).
-      if (tf.getKernel(kernel.kernelName, plugin.name)) tf.unregisterKernel(kernel.kernelName, plugin.name);
+      const existing = tf.getKernel(kernel.kernelName, plugin.name);
+      if (existing) {
+        if (!stock.has(`${plugin.name}/${kernel.kernelName}`))
+          stock.set(`${plugin.name}/${kernel.kernelName}`, existing);
+        tf.unregisterKernel(kernel.kernelName, plugin.name);
+      }
       tf.registerKernel({ ...kernel, backendName: plugin.name });
     }
     kernelsInstalled.add(plugin.name);
@@ -190,6 +200,21 @@ async function activate(
   const details = (await plugin.details?.(backend)) ?? {};
   current = { ...details, name: plugin.name, requested, source, reason, tfjs: tf.version_core };
   return { ...current };
+}
+
+/**
+ * tfjs's own kernel that a Neurite kernel replaced on a backend, if any: for benchmarks and tests that
+ * compare the two. Undefined when tfjs had none (e.g. Conv2DBackpropFilter on wasm) or nothing was replaced.
+ *
+ * @example
+ * ```ts
+ * import { stockKernel, useBackend } from '@neurite/core';
+ * await useBackend('cpu');
+ * console.log(stockKernel('Conv2DBackpropFilter', 'cpu')?.backendName); // 'cpu'
+ * ```
+ */
+export function stockKernel(kernelName: string, backendName: string): tf.KernelConfig | undefined {
+  return stock.get(`${backendName}/${kernelName}`);
 }
 
 /**

@@ -36,7 +36,6 @@ await describeBackends('Conv2DBackpropFilter', (backend) => {
           strides: [c.stride, c.stride],
           pad: c.pad,
           dataFormat: 'NHWC',
-          dimRoundingMode: undefined,
           filterShape: [...c.kernel, c.inChannels, c.outChannels],
         },
       ) as Tensor;

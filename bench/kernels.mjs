@@ -1,0 +1,133 @@
+// Kernel benchmark: Neurite's own kernels against tfjs 4.22's stock kernel on the same backend.
+import { engine, stockKernel, tensor4d, useBackend } from '@neurite/core';
+import { table, timeIt, writeResults } from './lib.mjs';
+
+function floats(n, seed) {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+// The Keras "simple MNIST convnet" at batch 128: the filter gradient of each conv layer.
+const CASES = [
+  { layer: 'conv2 (32->64)', x: [128, 13, 13, 32], dy: [128, 11, 11, 64] },
+  { layer: 'conv1 (1->32)', x: [128, 28, 28, 1], dy: [128, 26, 26, 32] },
+];
+// tfjs's stock cpu kernel takes minutes at batch 128; time it on a slice of the batch. Its cost is
+// linear in the batch, so GFLOP/s (and the ratio) compare like with like.
+const STOCK_CPU_BATCH = 16;
+// SwiftShader emulates the GPU on the CPU: keep its shapes small, and never read it as a GPU's speed.
+const WEBGPU_BATCH = 8;
+
+function withBatch(shape, n) {
+  return [n, ...shape.slice(1)];
+}
+
+function flops(dy, xShape) {
+  return 2 * dy[0] * dy[1] * dy[2] * dy[3] * 9 * xShape[3];
+}
+
+async function runCase(backend, c, batch, impl) {
+  const xs = withBatch(c.x, batch);
+  const dys = withBatch(c.dy, batch);
+  const x = tensor4d(
+    floats(
+      xs.reduce((a, b) => a * b),
+      1,
+    ).map((v) => Math.max(v, 0)),
+    xs,
+  );
+  const dy = tensor4d(
+    floats(
+      dys.reduce((a, b) => a * b),
+      2,
+    ),
+    dys,
+  );
+  const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, xs[3], dys[3]] };
+  let fn;
+  if (impl === 'neurite') {
+    fn = async () => {
+      const out = engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs);
+      await out.data();
+      out.dispose();
+    };
+  } else {
+    const kernel = stockKernel('Conv2DBackpropFilter', backend);
+    fn = async () => {
+      const b = engine().backend;
+      const out = kernel.kernelFunc({ inputs: { x, dy }, backend: b, attrs });
+      await b.read(out.dataId);
+      b.disposeData(out.dataId);
+    };
+  }
+  const slow = impl === 'tfjs' && backend === 'cpu';
+  const { ms, runs } = await timeIt(fn, { warmup: slow ? 0 : 2, runs: slow ? 1 : 7 });
+  x.dispose();
+  dy.dispose();
+  const gflops = flops(dys, xs) / ms / 1e6;
+  return { ms, runs, gflops, batch };
+}
+
+export async function benchKernels({ backends }) {
+  const rows = [];
+  for (const backend of backends) {
+    await useBackend(backend);
+    for (const c of CASES) {
+      const shapes = `x[${c.x.join(',')}] dy[${c.dy.join(',')}]`;
+      const base = { kernel: 'Conv2DBackpropFilter', layer: c.layer, backend };
+      if (backend === 'webgpu') {
+        const r = await runCase(backend, c, WEBGPU_BATCH, 'neurite');
+        rows.push({
+          ...base,
+          shapes: `${shapes} at batch ${WEBGPU_BATCH}`,
+          impl: 'tfjs (stock; SwiftShader)',
+          ms: r.ms,
+          gflops: r.gflops,
+          ratio: null,
+        });
+        continue;
+      }
+      const ours = await runCase(backend, c, c.x[0], 'neurite');
+      const hasStock = Boolean(stockKernel('Conv2DBackpropFilter', backend));
+      const ref = hasStock ? await runCase(backend, c, backend === 'cpu' ? STOCK_CPU_BATCH : c.x[0], 'tfjs') : null;
+      rows.push({
+        ...base,
+        shapes,
+        impl: 'neurite',
+        ms: ours.ms,
+        gflops: ours.gflops,
+        ratio: ref ? ours.gflops / ref.gflops : null,
+      });
+      rows.push({
+        ...base,
+        shapes: ref && ref.batch !== c.x[0] ? `${shapes} at batch ${ref.batch}` : shapes,
+        impl: hasStock ? 'tfjs (stock)' : 'tfjs (stock): missing in tfjs 4.22',
+        ms: ref?.ms ?? null,
+        gflops: ref?.gflops ?? null,
+        ratio: ref ? 1 : null,
+      });
+    }
+  }
+  return rows;
+}
+
+export function printKernels(rows) {
+  const fmt = rows.map((r) => ({
+    kernel: r.kernel,
+    layer: r.layer,
+    shapes: r.shapes,
+    backend: r.backend,
+    impl: r.impl,
+    ms: r.ms == null ? '-' : r.ms.toFixed(1),
+    'GFLOP/s': r.gflops == null ? '-' : r.gflops.toFixed(2),
+    'ratio (GFLOP/s vs stock)': r.ratio == null ? '-' : `${r.ratio.toFixed(1)}x`,
+  }));
+  return table(fmt, ['kernel', 'layer', 'shapes', 'backend', 'impl', 'ms', 'GFLOP/s', 'ratio (GFLOP/s vs stock)']);
+}
+
+export { writeResults };

@@ -1,0 +1,30 @@
+// `pnpm bench [entry ...] [--backends cpu,wasm,webgpu]`: prints a table per entry and writes JSON to
+// bench-results/. Entries: kernels.
+import { webgpu } from '@neurite/backend-webgpu';
+import { registerBackend } from '@neurite/core';
+import { benchKernels, printKernels, writeResults } from './kernels.mjs';
+
+const ENTRIES = {
+  kernels: { run: benchKernels, print: printKernels },
+};
+
+const args = process.argv.slice(2);
+const flag = args.indexOf('--backends');
+const backends = flag >= 0 ? args[flag + 1].split(',') : ['cpu', 'wasm', 'webgpu'];
+const names = args.filter((a, i) => !a.startsWith('--') && (flag < 0 || i !== flag + 1));
+for (const n of names) {
+  if (!ENTRIES[n]) {
+    console.error(`Unknown benchmark '${n}'. Expected one of: ${Object.keys(ENTRIES).join(', ')}.`);
+    process.exit(2);
+  }
+}
+if (backends.includes('webgpu')) registerBackend(webgpu);
+
+for (const name of names.length ? names : Object.keys(ENTRIES)) {
+  const entry = ENTRIES[name];
+  console.log(`\n== ${name} ==`);
+  const rows = await entry.run({ backends });
+  console.log(entry.print(rows));
+  console.log(`\nwrote ${writeResults(name, rows, { backends })}`);
+}
+process.exit(0);

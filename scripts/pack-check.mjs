@@ -1,0 +1,99 @@
+// Packaging check (CI runs it): every published package packs, passes publint and
+// @arethetypeswrong/cli, installs from its tarball into an empty folder with its dependencies from
+// the registry, imports under Node ESM, and type-checks a consumer.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const work = join(root, '.pack-check');
+const tarballs = join(work, 'tarballs');
+const app = join(work, 'app');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function run(cmd, args, cwd = root) {
+  console.log(`$ ${[cmd, ...args].join(' ')}${cwd === root ? '' : `   (in ${cwd.replace(`${root}/`, '')})`}`);
+  execFileSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, npm_config_update_notifier: 'false' } });
+}
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(tarballs, { recursive: true });
+mkdirSync(app, { recursive: true });
+
+const published = readdirSync(join(root, 'packages'))
+  .map((d) => join(root, 'packages', d))
+  .filter((d) => existsSync(join(d, 'package.json')))
+  .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
+  .filter(({ pkg }) => !pkg.private);
+
+const files = {};
+for (const { dir, pkg } of published) {
+  run('pnpm', ['pack', '--pack-destination', tarballs], dir);
+  const tgz = readdirSync(tarballs).find((f) => f.startsWith(pkg.name.replace('@', '').replace('/', '-')));
+  files[pkg.name] = join(tarballs, tgz);
+  run(bin('publint'), ['run', '--strict', dir]);
+  run(bin('attw'), ['--pack', dir, '--profile', 'esm-only', '--ignore-rules', 'cjs-resolves-to-esm']);
+}
+
+// Install the tarballs as a user would; the overrides point inter-package dependencies at the
+// tarballs too, since these versions may not be on the registry yet.
+const deps = Object.fromEntries(Object.entries(files).map(([n, f]) => [n, `file:${f}`]));
+writeFileSync(
+  join(app, 'package.json'),
+  JSON.stringify(
+    {
+      name: 'neurite-pack-check',
+      private: true,
+      type: 'module',
+      dependencies: deps,
+      overrides: Object.fromEntries(Object.keys(deps).map((n) => [n, `$${n}`])),
+    },
+    null,
+    2,
+  ),
+);
+run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
+
+writeFileSync(
+  join(app, 'smoke.ts'),
+  `import { conv2d, registerBackend, useBackend, variable, variableGrads, randomNormal, setSeed, type Tensor4D } from '@neurite/core';
+import { webgpu } from '@neurite/backend-webgpu';
+
+registerBackend(webgpu);
+const sums: number[] = [];
+for (const name of ['cpu', 'wasm', 'webgpu'] as const) {
+  const info = await useBackend(name);
+  setSeed(3);
+  const x = randomNormal([2, 5, 5, 2]) as Tensor4D;
+  const f = variable(randomNormal([3, 3, 2, 4]));
+  const { grads } = variableGrads(() => conv2d(x, f as unknown as Tensor4D, 1, 'same').square().sum());
+  const g = await grads[f.name].data();
+  sums.push(Array.from(g).reduce((a, b) => a + Math.abs(b), 0));
+  console.log(info.name, 'ok', sums.at(-1));
+}
+const spread = Math.max(...sums) - Math.min(...sums);
+if (!(spread < 1e-3 * Math.max(...sums))) throw new Error('backends disagree: ' + sums.join(', '));
+console.log('pack-check: installed packages import and agree on cpu, wasm and webgpu');
+`,
+);
+writeFileSync(
+  join(app, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      outDir: 'out',
+      // tfjs-core's types pull in @webgpu/types, which clash with TypeScript 6's own DOM WebGPU types.
+      skipLibCheck: true,
+      types: [],
+      lib: ['ES2023', 'DOM'],
+    },
+    files: ['smoke.ts'],
+  }),
+);
+run(bin('tsc'), ['-p', 'tsconfig.json'], app);
+writeFileSync(join(app, 'out', 'package.json'), '{"type":"module"}');
+run(process.execPath, ['out/smoke.js'], app);
+console.log(`pack-check: ${published.length} packages OK`);
