@@ -9,6 +9,7 @@ export default defineConfig({
       'apps/*/{src,test}/**/*.test.ts',
     ],
     setupFiles: ['./test/setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
     // dawn.node (WebGPU) is a native addon: keep each test file in its own process.
     pool: 'forks',
     testTimeout: 120_000,

@@ -27,6 +27,7 @@ export {
   randomStandardNormal,
   randomUniform,
   randomUniformInt,
+  type Shape,
   setSeed,
   truncatedNormal,
 } from './random.js';

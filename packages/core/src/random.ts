@@ -55,7 +55,8 @@ export function random(): number {
   return next32() / 2 ** 32;
 }
 
-type Shape = number[];
+/** A tensor shape. */
+export type Shape = number[];
 
 /** tfjs's randomNormal, seeded from setSeed() when no seed is passed. */
 export function randomNormal(
