@@ -35,13 +35,19 @@ describe('useBackend in a fresh process', () => {
     expect(r.stderr).toContain('No backend is selected. Neurite needs `await useBackend()` before any math');
   });
 
-  it('reads NEURITE_BACKEND when no name is passed', () => {
+  it('reads NEURITE_BACKEND when no name is passed, and trains a conv2d filter there', () => {
     const r = runNode(
-      "import { useBackend } from '@neurite/core'; const i = await useBackend(); console.log(JSON.stringify(i));",
+      "import * as nc from '@neurite/core'; const i = await nc.useBackend();" +
+        'const x = nc.ones([1, 4, 4, 1]); const f = nc.variable(nc.ones([3, 3, 1, 2]));' +
+        "const { grads } = nc.variableGrads(() => nc.conv2d(x, f, 1, 'valid').sum());" +
+        'console.log(JSON.stringify({ ...i, grad: Array.from(await grads[f.name].data()) }));',
       { cwd: coreDir, env: { NEURITE_BACKEND: 'wasm' } },
     );
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'wasm', source: 'NEURITE_BACKEND', requested: 'wasm' });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ name: 'wasm', source: 'NEURITE_BACKEND', requested: 'wasm' });
+    // Each filter tap sees a 2x2 window of ones: d(sum)/df = 4 everywhere.
+    expect(out.grad).toEqual(Array(18).fill(4));
   });
 
   it('names NEURITE_BACKEND in the error when it holds a bad value', () => {
