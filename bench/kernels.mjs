@@ -1,5 +1,5 @@
 // Kernel benchmark: Neurite's own kernels against tfjs 4.22's stock kernel on the same backend.
-import { engine, stockKernel, tensor4d, useBackend } from '@neurite/core';
+import { engine, maxPool, stockKernel, tensor4d, useBackend } from '@neurite/core';
 import { table, timeIt, writeResults } from './lib.mjs';
 
 function floats(n, seed) {
@@ -12,13 +12,15 @@ function floats(n, seed) {
   return out;
 }
 
-// The Keras "simple MNIST convnet" at batch 128: the filter gradient of each conv layer.
+// The Keras "simple MNIST convnet" at batch 128: the filter gradient of each conv layer, and the
+// gradient of its first max pooling.
 const CASES = [
-  { layer: 'conv2 (32->64)', x: [128, 13, 13, 32], dy: [128, 11, 11, 64] },
-  { layer: 'conv1 (1->32)', x: [128, 28, 28, 1], dy: [128, 26, 26, 32] },
+  { kernel: 'Conv2DBackpropFilter', layer: 'conv2 (32->64)', x: [128, 13, 13, 32], dy: [128, 11, 11, 64] },
+  { kernel: 'Conv2DBackpropFilter', layer: 'conv1 (1->32)', x: [128, 28, 28, 1], dy: [128, 26, 26, 32] },
+  { kernel: 'MaxPoolGrad', layer: 'pool1 (2x2)', x: [128, 26, 26, 32], dy: [128, 13, 13, 32] },
 ];
-// tfjs's stock cpu kernel takes minutes at batch 128; time it on a slice of the batch. Its cost is
-// linear in the batch, so GFLOP/s (and the ratio) compare like with like.
+// tfjs's stock cpu Conv2DBackpropFilter takes many seconds at batch 128; time it on a slice of the
+// batch. Its cost is linear in the batch, so GFLOP/s (and the ratio) compare like with like.
 const STOCK_CPU_BATCH = 16;
 // SwiftShader emulates the GPU on the CPU: keep its shapes small, and never read it as a GPU's speed.
 const WEBGPU_BATCH = 8;
@@ -27,13 +29,16 @@ function withBatch(shape, n) {
   return [n, ...shape.slice(1)];
 }
 
-function flops(dy, xShape) {
-  return 2 * dy[0] * dy[1] * dy[2] * dy[3] * 9 * xShape[3];
+// Multiply-adds x2 for the conv gradient; one comparison per window element for pooling.
+function flops(c, xs, dys) {
+  if (c.kernel === 'MaxPoolGrad') return xs.reduce((a, b) => a * b, 1);
+  return 2 * dys[0] * dys[1] * dys[2] * dys[3] * 9 * xs[3];
 }
 
-async function runCase(backend, c, batch, impl) {
+function setup(c, batch) {
   const xs = withBatch(c.x, batch);
   const dys = withBatch(c.dy, batch);
+  // x as it arrives in training: after a relu, so about half zeros.
   const x = tensor4d(
     floats(
       xs.reduce((a, b) => a * b),
@@ -48,28 +53,49 @@ async function runCase(backend, c, batch, impl) {
     ),
     dys,
   );
+  if (c.kernel === 'MaxPoolGrad') {
+    const output = maxPool(x, 2, 2, 'valid');
+    return {
+      xs,
+      dys,
+      inputs: { dy, input: x, output },
+      attrs: { filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
+      all: [x, dy, output],
+    };
+  }
   const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, xs[3], dys[3]] };
+  return { xs, dys, inputs: { x, dy }, attrs, all: [x, dy] };
+}
+
+const setUp = new Set();
+
+async function runCase(backend, c, batch, impl) {
+  const { xs, dys, inputs, attrs, all } = setup(c, batch);
   let fn;
   if (impl === 'neurite') {
     fn = async () => {
-      const out = engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs);
+      const out = engine().runKernel(c.kernel, inputs, attrs);
       await out.data();
       out.dispose();
     };
   } else {
-    const kernel = stockKernel('Conv2DBackpropFilter', backend);
+    const kernel = stockKernel(c.kernel, backend);
+    const b = engine().backend;
+    // A replaced kernel never had its one-time setup run by the engine (wasm kernels bind C functions there).
+    if (kernel.setupFunc && !setUp.has(kernel)) {
+      kernel.setupFunc(b);
+      setUp.add(kernel);
+    }
     fn = async () => {
-      const b = engine().backend;
-      const out = kernel.kernelFunc({ inputs: { x, dy }, backend: b, attrs });
+      const out = kernel.kernelFunc({ inputs, backend: b, attrs });
       await b.read(out.dataId);
       b.disposeData(out.dataId);
     };
   }
   const slow = impl === 'tfjs' && backend === 'cpu';
-  const { ms, runs } = await timeIt(fn, { warmup: slow ? 0 : 2, runs: slow ? 1 : 7 });
-  x.dispose();
-  dy.dispose();
-  const gflops = flops(dys, xs) / ms / 1e6;
+  const { ms, runs } = await timeIt(fn, { warmup: slow ? 0 : 2, runs: slow ? 2 : 7 });
+  for (const t of all) t.dispose();
+  const gflops = flops(c, xs, dys) / ms / 1e6;
   return { ms, runs, gflops, batch };
 }
 
@@ -79,7 +105,7 @@ export async function benchKernels({ backends }) {
     await useBackend(backend);
     for (const c of CASES) {
       const shapes = `x[${c.x.join(',')}] dy[${c.dy.join(',')}]`;
-      const base = { kernel: 'Conv2DBackpropFilter', layer: c.layer, backend };
+      const base = { kernel: c.kernel, layer: c.layer, backend };
       if (backend === 'webgpu') {
         const r = await runCase(backend, c, WEBGPU_BATCH, 'neurite');
         rows.push({
@@ -93,8 +119,9 @@ export async function benchKernels({ backends }) {
         continue;
       }
       const ours = await runCase(backend, c, c.x[0], 'neurite');
-      const hasStock = Boolean(stockKernel('Conv2DBackpropFilter', backend));
-      const ref = hasStock ? await runCase(backend, c, backend === 'cpu' ? STOCK_CPU_BATCH : c.x[0], 'tfjs') : null;
+      const hasStock = Boolean(stockKernel(c.kernel, backend));
+      const stockBatch = backend === 'cpu' && c.kernel === 'Conv2DBackpropFilter' ? STOCK_CPU_BATCH : c.x[0];
+      const ref = hasStock ? await runCase(backend, c, stockBatch, 'tfjs') : null;
       rows.push({
         ...base,
         shapes,
@@ -124,10 +151,10 @@ export function printKernels(rows) {
     backend: r.backend,
     impl: r.impl,
     ms: r.ms == null ? '-' : r.ms.toFixed(1),
-    'GFLOP/s': r.gflops == null ? '-' : r.gflops.toFixed(2),
-    'ratio (GFLOP/s vs stock)': r.ratio == null ? '-' : `${r.ratio.toFixed(1)}x`,
+    'G(FL)OP/s': r.gflops == null ? '-' : r.gflops.toFixed(2),
+    'ratio vs stock': r.ratio == null ? '-' : `${r.ratio.toFixed(1)}x`,
   }));
-  return table(fmt, ['kernel', 'layer', 'shapes', 'backend', 'impl', 'ms', 'GFLOP/s', 'ratio (GFLOP/s vs stock)']);
+  return table(fmt, ['kernel', 'layer', 'shapes', 'backend', 'impl', 'ms', 'G(FL)OP/s', 'ratio vs stock']);
 }
 
 export { writeResults };

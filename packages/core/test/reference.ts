@@ -61,3 +61,48 @@ export function conv2dFilterGradReference(c: ConvCase, x: Float32Array, dy: Floa
         }
   return dw;
 }
+
+export interface PoolCase {
+  batch: number;
+  height: number;
+  width: number;
+  channels: number;
+  pool: number;
+  stride: number;
+  pad: 'same' | 'valid';
+}
+
+/** dx of max pooling by definition: dy goes to the first largest value of each window. */
+export function maxPoolGradReference(c: PoolCase, x: Float32Array, dy: Float32Array): Float64Array {
+  const g = convGeometry({
+    batch: c.batch,
+    height: c.height,
+    width: c.width,
+    inChannels: c.channels,
+    outChannels: c.channels,
+    kernel: [c.pool, c.pool],
+    stride: c.stride,
+    pad: c.pad,
+  });
+  const dx = new Float64Array(x.length);
+  for (let b = 0; b < c.batch; b++)
+    for (let y = 0; y < g.oh; y++)
+      for (let xo = 0; xo < g.ow; xo++)
+        for (let ch = 0; ch < c.channels; ch++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let ky = 0; ky < c.pool; ky++)
+            for (let kx = 0; kx < c.pool; kx++) {
+              const iy = y * c.stride + ky - g.top;
+              const ix = xo * c.stride + kx - g.left;
+              if (iy < 0 || iy >= c.height || ix < 0 || ix >= c.width) continue;
+              const i = ((b * c.height + iy) * c.width + ix) * c.channels + ch;
+              if (x[i] > best) {
+                best = x[i];
+                at = i;
+              }
+            }
+          dx[at] += dy[((b * g.oh + y) * g.ow + xo) * c.channels + ch];
+        }
+  return dx;
+}

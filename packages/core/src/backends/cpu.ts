@@ -1,5 +1,6 @@
 import * as tf from '#tfjs';
 import { cpuConv2DBackpropFilter } from '../kernels/conv2d_backprop_filter_cpu.js';
+import { cpuMaxPoolGrad } from '../kernels/max_pool_grad.js';
 import type { BackendPlugin } from './plugin.js';
 
 /**
@@ -21,7 +22,7 @@ export const cpu: BackendPlugin = {
   async init() {
     // The bundled tfjs-backend-cpu registered its factory when it loaded.
   },
-  kernels: [cpuConv2DBackpropFilter],
+  kernels: [cpuConv2DBackpropFilter, cpuMaxPoolGrad],
   onActivate(backend) {
     // Silence tfjs's one-time advertisement for tfjs-node on first write.
     (backend as unknown as { firstUse: boolean }).firstUse = false;

@@ -1,0 +1,123 @@
+import { concat, conv2d, NeuriteError, split, type Tensor, type Tensor4D, zeros } from '@neurite/core';
+import { type ActivationName, getActivation } from './activations.js';
+import type { InitializerSpec } from './initializers.js';
+import { convOutputLength } from './internal/conv.js';
+import { intPair, oneOf, positiveInt } from './internal/validate.js';
+import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
+
+export interface Conv2DConfig extends LayerConfig {
+  /** Number of output channels. */
+  filters: number;
+  /** Kernel height and width, e.g. 3 or [3, 3]. */
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: 'same' | 'valid';
+  dilationRate?: number | [number, number];
+  useBias?: boolean;
+  activation?: ActivationName;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+}
+
+/**
+ * A 2-D convolution over `[batch, height, width, channels]` inputs, with a bias and an activation.
+ *
+ * @example
+ * ```ts
+ * import { useBackend, zeros } from '@neurite/core';
+ * import { Conv2D } from '@neurite/layers';
+ * await useBackend('cpu');
+ * const conv = new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu' });
+ * console.log(conv.apply(zeros([1, 28, 28, 1])).shape); // [1, 26, 26, 32]
+ * ```
+ */
+export class Conv2D extends Layer<Conv2DConfig> {
+  static override className = 'Conv2D';
+  protected override inputRank = { rank: 4, description: '[batch, height, width, channels]' };
+  private readonly kernel: [number, number];
+  private readonly strides: [number, number];
+  private readonly dilation: [number, number];
+  private readonly padding: 'same' | 'valid';
+
+  constructor(config: Conv2DConfig) {
+    super(config);
+    positiveInt('Conv2D', 'filters', config?.filters);
+    this.kernel = intPair('Conv2D', 'kernelSize', config.kernelSize);
+    this.strides = intPair('Conv2D', 'strides', config.strides ?? 1);
+    this.dilation = intPair('Conv2D', 'dilationRate', config.dilationRate ?? 1);
+    this.padding = oneOf('Conv2D', 'padding', config.padding ?? 'valid', ['same', 'valid'] as const);
+    if (this.strides.some((s) => s > 1) && this.dilation.some((d) => d > 1)) {
+      throw new NeuriteError(
+        `Conv2D: strides and dilationRate cannot both exceed 1. Received: strides=${JSON.stringify(config.strides)}, ` +
+          `dilationRate=${JSON.stringify(config.dilationRate)}. Use one of them, or a pooling layer after a dilated conv.`,
+      );
+    }
+    getActivation(config.activation);
+  }
+
+  override build(inputShape: Shape): void {
+    const channels = inputShape[3] as number;
+    this.addWeight({
+      name: 'kernel',
+      shape: [...this.kernel, channels, this.config.filters],
+      initializer: this.config.kernelInitializer ?? 'glorotUniform',
+    });
+    if (this.config.useBias ?? true) {
+      this.addWeight({
+        name: 'bias',
+        shape: [this.config.filters],
+        initializer: this.config.biasInitializer ?? 'zeros',
+      });
+    }
+  }
+
+  override call(x: Tensor, _options: CallOptions): Tensor {
+    // tfjs has no gradient for dilated conv2d; a kernel with zeros between its taps computes the same
+    // convolution and differentiates through pad/reshape/slice.
+    const dilated = this.dilation[0] > 1 || this.dilation[1] > 1;
+    const kernel = dilated ? dilateKernel(this.weight('kernel'), this.dilation) : this.weight('kernel');
+    let y: Tensor = conv2d(x as Tensor4D, kernel as unknown as Tensor4D, this.strides, this.padding, 'NHWC');
+    if (this.config.useBias ?? true) y = y.add(this.weight('bias'));
+    return getActivation(this.config.activation)(y);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const [b, h, w] = inputShape;
+    return [
+      b,
+      convOutputLength(h, this.kernel[0], this.strides[0], this.padding, this.dilation[0]),
+      convOutputLength(w, this.kernel[1], this.strides[1], this.padding, this.dilation[1]),
+      this.config.filters,
+    ];
+  }
+
+  protected override checkInput(shape: Shape): void {
+    super.checkInput(shape);
+    const out = this.computeOutputShape(shape);
+    if ((out[1] as number) <= 0 || (out[2] as number) <= 0) {
+      throw new NeuriteError(
+        `Conv2D '${this.name}': a ${this.kernel.join('x')} kernel with padding '${this.padding}' does not fit an input of ` +
+          `${shape[1]}x${shape[2]}. Received shape [${shape.join(', ')}]. Use padding 'same' or a smaller kernel.`,
+      );
+    }
+  }
+}
+
+/**
+ * [kh, kw, ci, co] -> [(kh-1)dh+1, (kw-1)dw+1, ci, co], with dh-1 (dw-1) zero rows (columns) between
+ * taps. Built from rank-4 slices and concats only: tfjs's webgpu backend has no rank-5 Pad.
+ */
+function dilateKernel(k: Tensor, [dh, dw]: [number, number]): Tensor {
+  const spread = (t: Tensor, axis: 0 | 1, d: number): Tensor => {
+    if (d === 1) return t;
+    const parts = split(t, t.shape[axis] as number, axis);
+    const gapShape = [...t.shape];
+    gapShape[axis] = d - 1;
+    const gap = zeros(gapShape);
+    return concat(
+      parts.flatMap((p, i) => (i === 0 ? [p] : [gap, p])),
+      axis,
+    );
+  };
+  return spread(spread(k, 0, dh), 1, dw);
+}

@@ -1,0 +1,47 @@
+// @neurite/layers: the Layer base, built-in layers, activations, initializers and the layer registry.
+export { Activation, type ActivationConfig } from './activation.js';
+export {
+  type Activation as ActivationFunction,
+  type ActivationName,
+  activations,
+  eluActivation as elu,
+  gelu,
+  getActivation,
+  leakyReluActivation as leakyRelu,
+  leakyReluWith,
+  linear,
+  reluActivation as relu,
+  sigmoidActivation as sigmoid,
+  softmaxActivation as softmax,
+  softplusActivation as softplus,
+  swish,
+  tanhActivation as tanh,
+} from './activations.js';
+export { AveragePooling2D, type AveragePooling2DConfig } from './average_pooling2d.js';
+export { BatchNormalization, type BatchNormalizationConfig } from './batch_normalization.js';
+export { Conv2D, type Conv2DConfig } from './conv2d.js';
+export { Dense, type DenseConfig } from './dense.js';
+export { Dropout, type DropoutConfig } from './dropout.js';
+export { Flatten } from './flatten.js';
+export { GlobalAveragePooling2D } from './global_average_pooling2d.js';
+export {
+  fans,
+  getInitializer,
+  type Initializer,
+  type InitializerName,
+  type InitializerSpec,
+  serializeInitializer,
+} from './initializers.js';
+export { type CallOptions, Layer, type LayerConfig, type LayerWeight, type Shape } from './layer.js';
+export { LayerNormalization, type LayerNormalizationConfig } from './layer_normalization.js';
+export { MaxPooling2D, type MaxPooling2DConfig } from './max_pooling2d.js';
+export {
+  builtinLayers,
+  type LayerClass,
+  layerFromConfig,
+  registeredLayers,
+  registerLayers,
+  type SerializedLayer,
+  serializeLayer,
+} from './registry.js';
+export { Reshape, type ReshapeConfig } from './reshape.js';

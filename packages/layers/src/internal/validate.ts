@@ -1,0 +1,47 @@
+import { NeuriteError } from '@neurite/core';
+
+/** Throws `<Layer>: <key> must be a positive integer. Received: <key>=<value>.` unless it is one. */
+export function positiveInt(owner: string, key: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new NeuriteError(`${owner}: ${key} must be a positive integer. Received: ${key}=${show(value)}.`);
+  }
+  return value;
+}
+
+/** A positive integer or a pair of them, as Keras accepts for kernel sizes, strides and pool sizes. */
+export function intPair(owner: string, key: string, value: unknown): [number, number] {
+  const pair = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new NeuriteError(
+      `${owner}: ${key} must be a positive integer or a pair of them, e.g. 3 or [3, 3]. Received: ${key}=${show(value)}.`,
+    );
+  }
+  return [pair[0], pair[1]];
+}
+
+export function oneOf<T extends string>(owner: string, key: string, value: unknown, choices: readonly T[]): T {
+  if (!choices.includes(value as T)) {
+    throw new NeuriteError(
+      `${owner}: ${key} must be one of ${choices.map((c) => `'${c}'`).join(', ')}. Received: ${key}=${show(value)}.`,
+    );
+  }
+  return value as T;
+}
+
+export function inRange(owner: string, key: string, value: unknown, lo: number, hi: number, hiOpen = true): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < lo || (hiOpen ? value >= hi : value > hi)) {
+    throw new NeuriteError(
+      `${owner}: ${key} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}. Received: ${key}=${show(value)}.`,
+    );
+  }
+  return value;
+}
+
+export function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

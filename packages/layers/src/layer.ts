@@ -1,0 +1,285 @@
+import { engine, NeuriteError, type Tensor, tensor, tidy, type Variable, variable } from '@neurite/core';
+import { getInitializer, type InitializerSpec } from './initializers.js';
+
+/** A shape whose batch dimension (first) may be unknown: `[null, 28, 28, 1]`. */
+export type Shape = (number | null)[];
+
+/** Options every layer accepts. */
+export interface LayerConfig {
+  /** Unique within a model; defaults to the snake_case class name plus a counter, e.g. 'conv2d_1'. */
+  name?: string;
+  /** Whether the optimizer updates this layer's weights (default true). */
+  trainable?: boolean;
+  /** The input shape without the batch dimension; lets a model know its input before data arrives. */
+  inputShape?: number[];
+}
+
+/** How a layer is being run. */
+export interface CallOptions {
+  /** True while fitting: Dropout drops, BatchNormalization uses and updates batch statistics. */
+  training: boolean;
+}
+
+/** One weight of a layer. */
+export interface LayerWeight {
+  /** The layer-local name, e.g. 'kernel'. */
+  name: string;
+  /** `<layer name>/<weight name>`: stable within a model, used by save files. */
+  path: string;
+  variable: Variable;
+  trainable: boolean;
+}
+
+const counters = new Map<string, number>();
+
+function snake(name: string): string {
+  // Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, as Keras names them.
+  return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+function uniqueVariableName(base: string): string {
+  const taken = engine().registeredVariables;
+  if (!(base in taken)) return base;
+  let i = 1;
+  while (`${base}_${i}` in taken) i++;
+  return `${base}_${i}`;
+}
+
+/**
+ * The base of every layer. A subclass sets `static className`, creates its weights in `build()` with
+ * `addWeight()`, computes its output in `call()` with @neurite/core ops, and describes itself in
+ * `getConfig()` and `computeOutputShape()`. Gradients come from autodiff.
+ *
+ * @example
+ * ```ts
+ * import { useBackend, ones, type Tensor } from '@neurite/core';
+ * import { Layer, type LayerConfig, type Shape } from '@neurite/layers';
+ * await useBackend('cpu');
+ *
+ * class Scale extends Layer<LayerConfig> {
+ *   static override className = 'Scale';
+ *   override build(inputShape: Shape) {
+ *     this.addWeight({ name: 'scale', shape: [inputShape[inputShape.length - 1] as number], initializer: 'ones' });
+ *   }
+ *   override call(x: Tensor) {
+ *     return x.mul(this.weight('scale'));
+ *   }
+ * }
+ * const layer = new Scale({});
+ * console.log(layer.apply(ones([2, 3])).shape, layer.countParams()); // [2, 3] 3
+ * ```
+ */
+export abstract class Layer<C extends LayerConfig = LayerConfig> {
+  /** The registry's name for this class. Minifiers rename classes, so it is spelled out. */
+  static className = 'Layer';
+
+  readonly name: string;
+  trainable: boolean;
+  built = false;
+  /** The input shape (batch null) the layer was built for. */
+  builtInputShape?: Shape;
+  protected readonly config: C;
+  private readonly ownWeights: LayerWeight[] = [];
+
+  /** The rank an input must have (with batch), and how to describe it in errors. */
+  protected inputRank?: { rank: number; description: string } | { min: number; description: string };
+
+  constructor(config: C = {} as C) {
+    this.config = config;
+    const className = this.className;
+    if (config.name !== undefined) {
+      if (typeof config.name !== 'string' || config.name === '' || config.name.includes('/')) {
+        throw new NeuriteError(
+          `${className}: name must be a non-empty string without '/'. Received: name=${JSON.stringify(config.name)}.`,
+        );
+      }
+      this.name = config.name;
+    } else {
+      const n = (counters.get(className) ?? 0) + 1;
+      counters.set(className, n);
+      this.name = `${snake(className)}_${n}`;
+    }
+    this.trainable = config.trainable ?? true;
+    if (
+      config.inputShape !== undefined &&
+      !(Array.isArray(config.inputShape) && config.inputShape.every((d) => Number.isInteger(d) && d > 0))
+    ) {
+      throw new NeuriteError(
+        `${className}: inputShape must be a list of positive integers without the batch dimension, e.g. [28, 28, 1]. ` +
+          `Received: inputShape=${JSON.stringify(config.inputShape)}.`,
+      );
+    }
+  }
+
+  /** This instance's registry class name. */
+  get className(): string {
+    return (this.constructor as typeof Layer).className;
+  }
+
+  /** Creates the weights for an input shape. The default creates none. */
+  build(_inputShape: Shape): void {}
+
+  /** The forward pass, on core ops. Runs inside a memory scope (see apply()). */
+  abstract call(x: Tensor, options: CallOptions): Tensor;
+
+  /** The output shape for an input shape (batch null); by default the same shape. */
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  /** The JSON config that rebuilds this layer (with `layerFromConfig`). */
+  getConfig(): C {
+    const base: LayerConfig = { name: this.name, trainable: this.trainable };
+    if (this.config.inputShape) base.inputShape = [...this.config.inputShape];
+    return { ...this.config, ...base };
+  }
+
+  /**
+   * Runs the layer: checks the input's rank and shape, builds on first use, and runs call() in tidy()
+   * so that only the output survives.
+   */
+  apply(x: Tensor, options: Partial<CallOptions> = {}): Tensor {
+    const shape = x.shape;
+    this.checkInput(shape);
+    if (!this.built) {
+      const inputShape: Shape = [null, ...shape.slice(1)];
+      this.build(inputShape);
+      this.builtInputShape = inputShape;
+      this.built = true;
+    }
+    return tidy(() => this.call(x, { training: options.training ?? false }));
+  }
+
+  /** Builds the layer for an input shape (batch null) without running it. */
+  ensureBuilt(inputShape: Shape): void {
+    if (this.built) return;
+    this.checkInput(inputShape);
+    this.build([null, ...inputShape.slice(1)]);
+    this.builtInputShape = [null, ...inputShape.slice(1)];
+    this.built = true;
+  }
+
+  protected checkInput(shape: Shape): void {
+    const spec = this.inputRank;
+    const show = `[${shape.map((d) => d ?? 'null').join(', ')}]`;
+    if (spec) {
+      const ok = 'rank' in spec ? shape.length === spec.rank : shape.length >= spec.min;
+      if (!ok) {
+        const want = 'rank' in spec ? spec.rank : spec.min;
+        const missing = want - shape.length;
+        const hint =
+          missing === 1
+            ? ` Add a batch dimension, e.g. x.reshape([1, ${shape.join(', ')}]).`
+            : missing === 2
+              ? ` Add a batch and a channel dimension, e.g. x.reshape([1, ${shape.join(', ')}, 1]).`
+              : ' Reshape the input to that rank (Flatten or Reshape layers can help).';
+        throw new NeuriteError(
+          `${this.className} '${this.name}' expects a ${'rank' in spec ? `rank-${want}` : `rank-${want} or higher`} input ` +
+            `${spec.description}. Received shape ${show}.${hint}`,
+        );
+      }
+    }
+    const built = this.builtInputShape;
+    // Weights fix the size of the last axis (Dense's inputs, Conv2D's channels); other axes may vary.
+    if (built && this.ownWeights.length > 0) {
+      const last = built.length - 1;
+      const mismatch = built.length !== shape.length || (built[last] !== null && built[last] !== shape[last]);
+      if (mismatch) {
+        throw new NeuriteError(
+          `${this.className} '${this.name}' was built for inputs of shape [${built.map((d) => d ?? 'null').join(', ')}]. ` +
+            `Received shape ${show}. Its weights fix the rank and the last axis: use a new layer for other shapes.`,
+        );
+      }
+    }
+  }
+
+  /** Creates a weight. Call it from build(). */
+  protected addWeight(options: {
+    name: string;
+    shape: number[];
+    initializer: InitializerSpec;
+    trainable?: boolean;
+  }): Variable {
+    const trainable = options.trainable ?? true;
+    const init = getInitializer(options.initializer);
+    const path = `${this.name}/${options.name}`;
+    const value = tidy(() => init(options.shape));
+    const v = variable(value, trainable, uniqueVariableName(path));
+    value.dispose();
+    this.ownWeights.push({ name: options.name, path, variable: v, trainable });
+    return v;
+  }
+
+  /** A weight's variable by its layer-local name ('kernel', 'bias', ...). */
+  weight(name: string): Variable {
+    const w = this.ownWeights.find((x) => x.name === name);
+    if (!w) {
+      throw new NeuriteError(
+        `${this.className} '${this.name}' has no weight '${name}'. It has: ${this.ownWeights.map((x) => x.name).join(', ') || 'none (not built yet?)'}.`,
+      );
+    }
+    return w.variable;
+  }
+
+  /** All weights, in creation order. */
+  get weights(): LayerWeight[] {
+    return [...this.ownWeights];
+  }
+
+  /** Weights the optimizer updates (none when the layer is frozen with trainable = false). */
+  get trainableWeights(): LayerWeight[] {
+    return this.trainable ? this.ownWeights.filter((w) => w.trainable) : [];
+  }
+
+  /** Weights that are not trained by gradients (BatchNormalization's moving statistics, frozen weights). */
+  get nonTrainableWeights(): LayerWeight[] {
+    return this.trainable ? this.ownWeights.filter((w) => !w.trainable) : [...this.ownWeights];
+  }
+
+  /** The number of scalars in all weights. */
+  countParams(): number {
+    return this.ownWeights.reduce((n, w) => n + w.variable.size, 0);
+  }
+
+  /** Reads every weight's values (asynchronously, so it works on every backend). */
+  async getWeightValues(): Promise<{ path: string; shape: number[]; values: Float32Array }[]> {
+    return Promise.all(
+      this.ownWeights.map(async (w) => ({
+        path: w.path,
+        shape: [...w.variable.shape],
+        values: (await w.variable.data()) as Float32Array,
+      })),
+    );
+  }
+
+  /** Overwrites the weights, in creation order; each value must match its weight's shape. */
+  setWeightValues(values: ArrayLike<number>[] | { values: ArrayLike<number> }[]): void {
+    if (values.length !== this.ownWeights.length) {
+      throw new NeuriteError(
+        `${this.className} '${this.name}': setWeightValues expects ${this.ownWeights.length} arrays ` +
+          `(${this.ownWeights.map((w) => w.name).join(', ')}). Received ${values.length}.`,
+      );
+    }
+    this.ownWeights.forEach((w, i) => {
+      const v = values[i] as ArrayLike<number> | { values: ArrayLike<number> };
+      const arr = 'values' in v && typeof v.values === 'object' ? v.values : (v as ArrayLike<number>);
+      if (arr.length !== w.variable.size) {
+        throw new NeuriteError(
+          `${this.className} '${this.name}': weight '${w.name}' has shape [${w.variable.shape.join(', ')}] ` +
+            `(${w.variable.size} values). Received ${arr.length} values.`,
+        );
+      }
+      const t = tensor(Float32Array.from(arr), w.variable.shape);
+      w.variable.assign(t);
+      t.dispose();
+    });
+  }
+
+  /** Frees the weights. */
+  dispose(): void {
+    for (const w of this.ownWeights) w.variable.dispose();
+    this.ownWeights.length = 0;
+    this.built = false;
+    this.builtInputShape = undefined;
+  }
+}
