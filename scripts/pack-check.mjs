@@ -58,6 +58,11 @@ writeFileSync(
   join(app, 'smoke.ts'),
   `import { conv2d, registerBackend, useBackend, variable, variableGrads, randomNormal, setSeed, type Tensor4D } from '@neurite/core';
 import { webgpu } from '@neurite/backend-webgpu';
+import { Dense } from '@neurite/layers';
+import { getLoss } from '@neurite/losses';
+import { adam } from '@neurite/optimizers';
+import { loadModel, sequential } from '@neurite/model';
+import { NoisyDense, registerNoisyDense } from '@neurite/layer-noisy-dense';
 
 registerBackend(webgpu);
 const sums: number[] = [];
@@ -74,6 +79,17 @@ for (const name of ['cpu', 'wasm', 'webgpu'] as const) {
 const spread = Math.max(...sums) - Math.min(...sums);
 if (!(spread < 1e-3 * Math.max(...sums))) throw new Error('backends disagree: ' + sums.join(', '));
 console.log('pack-check: installed packages import and agree on cpu, wasm and webgpu');
+
+// The rest of the stack, from its tarballs: a model with a plugin layer trains, saves and loads.
+await useBackend('cpu');
+registerNoisyDense();
+const model = sequential([new Dense({ units: 4, activation: 'relu', inputShape: [3] }), new NoisyDense({ units: 1 })]);
+model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: getLoss('meanSquaredError') });
+const hist = await model.fit(randomNormal([16, 3]), randomNormal([16, 1]), { epochs: 2, batchSize: 8 });
+await model.save('saved-model');
+const again = await loadModel('saved-model');
+if (again.layers[1].className !== 'NoisyDense' || hist.history.loss.length !== 2) throw new Error('model round-trip failed');
+console.log('pack-check: layers, losses, optimizers, model and a plugin work from their tarballs');
 `,
 );
 writeFileSync(

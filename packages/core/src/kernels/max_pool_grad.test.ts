@@ -1,4 +1,4 @@
-import { grad, liveTensors, maxPool, tensor4d } from '@neurite/core';
+import { grad, liveTensors, maxPool, type Tensor4D, tensor4d } from '@neurite/core';
 import { describeBackends, expectClose } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
 import { convGeometry, floats, maxPoolGradReference, type PoolCase } from '../../test/reference.js';
@@ -18,7 +18,7 @@ await describeBackends('MaxPoolGrad', (backend) => {
       const x = tensor4d(xv, [c.batch, c.height, c.width, c.channels]);
       const dy = tensor4d(dyv, [c.batch, g.oh, g.ow, c.channels]);
       const before = liveTensors();
-      const dx = grad((t) => maxPool(t as never, c.pool, c.stride, c.pad).mul(dy))(x);
+      const dx = grad((t) => maxPool(t as Tensor4D, c.pool, c.stride, c.pad).mul(dy))(x);
       expectClose(await dx.data(), maxPoolGradReference(c, xv, dyv), backend);
       dx.dispose();
       expect(liveTensors()).toEqual(before);
@@ -29,7 +29,7 @@ await describeBackends('MaxPoolGrad', (backend) => {
 
   it('routes the gradient of an all-negative window (tfjs 4.22 wasm drops it)', async () => {
     const x = tensor4d([-3, -1, -2, -4], [1, 2, 2, 1]);
-    const dx = grad((t) => maxPool(t as never, 2, 2, 'valid').mul(5))(x);
+    const dx = grad((t) => maxPool(t as Tensor4D, 2, 2, 'valid').mul(5))(x);
     expect(Array.from(await dx.data())).toEqual([0, 5, 0, 0]);
   });
 });

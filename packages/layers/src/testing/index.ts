@@ -65,8 +65,10 @@ async function evaluate(layer: Layer, x: Tensor, r: Tensor | null, withGrads: bo
     const { value, grads } = variableGrads(() => loss(x) as never, vars);
     value.dispose();
     for (const v of vars) {
-      gradWeights.push((await grads[v.name].data()) as Float32Array);
-      grads[v.name].dispose();
+      // A weight the loss does not use (a noise scale at inference, say) has no gradient: it is zero.
+      const g = grads[v.name];
+      gradWeights.push(g ? ((await g.data()) as Float32Array) : new Float32Array(v.size));
+      g?.dispose();
     }
   }
   return { output, outShape, gradInput, gradWeights };

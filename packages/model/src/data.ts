@@ -1,0 +1,91 @@
+import { NeuriteError, type Tensor, tensor } from '@neurite/core';
+
+/** One batch from a dataset: inputs and targets. */
+export interface Batch {
+  xs: Tensor;
+  ys: Tensor;
+}
+
+/**
+ * What fit() and evaluate() accept besides arrays: anything that yields batches, sync or async
+ * (@neurite/datasets' Dataset does). Batches are disposed by the loop after use.
+ */
+export type BatchSource = AsyncIterable<Batch> | Iterable<Batch>;
+
+/** Host copies of a tensor pair, so that batches are cut from typed arrays (cheap on every backend). */
+export interface HostData {
+  x: Float32Array;
+  y: Float32Array;
+  xShape: number[];
+  yShape: number[];
+  n: number;
+}
+
+export async function toHost(x: Tensor, y: Tensor): Promise<HostData> {
+  if (x.shape[0] !== y.shape[0]) {
+    throw new NeuriteError(
+      `fit: x and y must have the same number of samples. Received x ${JSON.stringify(x.shape)} (${x.shape[0]} samples) ` +
+        `and y ${JSON.stringify(y.shape)} (${y.shape[0]} samples).`,
+    );
+  }
+  return {
+    x: Float32Array.from(await x.data()),
+    y: Float32Array.from(await y.data()),
+    xShape: [...x.shape],
+    yShape: [...y.shape],
+    n: x.shape[0],
+  };
+}
+
+/** Splits off the last `fraction` of the samples (before any shuffling), as Keras does. */
+export function splitHost(d: HostData, fraction: number): [HostData, HostData] {
+  const nVal = Math.floor(d.n * fraction);
+  const nTrain = d.n - nVal;
+  const xs = d.xShape.slice(1).reduce((a, b) => a * b, 1);
+  const ys = d.yShape.slice(1).reduce((a, b) => a * b, 1);
+  const part = (from: number, to: number): HostData => ({
+    x: d.x.subarray(from * xs, to * xs),
+    y: d.y.subarray(from * ys, to * ys),
+    xShape: [to - from, ...d.xShape.slice(1)],
+    yShape: [to - from, ...d.yShape.slice(1)],
+    n: to - from,
+  });
+  return [part(0, nTrain), part(nTrain, d.n)];
+}
+
+/** The batches of `d` in the given order, built from typed arrays. */
+export function* hostBatches(d: HostData, batchSize: number, order?: Uint32Array): Generator<Batch> {
+  const xs = d.xShape.slice(1).reduce((a, b) => a * b, 1);
+  const ys = d.yShape.slice(1).reduce((a, b) => a * b, 1);
+  for (let start = 0; start < d.n; start += batchSize) {
+    const size = Math.min(batchSize, d.n - start);
+    const bx = new Float32Array(size * xs);
+    const by = new Float32Array(size * ys);
+    for (let i = 0; i < size; i++) {
+      const j = order ? order[start + i] : start + i;
+      bx.set(d.x.subarray(j * xs, (j + 1) * xs), i * xs);
+      by.set(d.y.subarray(j * ys, (j + 1) * ys), i * ys);
+    }
+    yield { xs: tensor(bx, [size, ...d.xShape.slice(1)]), ys: tensor(by, [size, ...d.yShape.slice(1)]) };
+  }
+}
+
+/** A seeded Fisher-Yates permutation of [0, n): the same seed gives the same order on any backend. */
+export function permutation(n: number, seed: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let s = seed >>> 0 || 1;
+  for (let i = n - 1; i > 0; i--) {
+    // xorshift32
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    const j = s % (i + 1);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}

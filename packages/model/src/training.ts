@@ -1,0 +1,256 @@
+import { keep, NeuriteError, random, setSeed, type Tensor, tidy, variableGrads } from '@neurite/core';
+import type { Callback, Logs, TrainingModel } from './callbacks.js';
+import { type Batch, type BatchSource, type HostData, hostBatches, permutation, splitHost, toHost } from './data.js';
+import type { Sequential } from './sequential.js';
+import { checkTargets } from './targets.js';
+
+/** Options for fit(). */
+export interface FitOptions {
+  /** Epochs to train up to (counting initialEpoch). Default 1. */
+  epochs?: number;
+  /** Samples per step (arrays only; a dataset brings its own batches). Default 32. */
+  batchSize?: number;
+  /** Fraction of the arrays held out for validation: the last samples, before shuffling. */
+  validationSplit?: number;
+  /** Validation arrays [x, y] or a batch source. */
+  validationData?: [Tensor, Tensor] | BatchSource;
+  /** Shuffle the arrays each epoch (default true). */
+  shuffle?: boolean;
+  /** Fixes shuffling and every random op per epoch, so a resumed run repeats an uninterrupted one. */
+  seed?: number;
+  /** Epoch to start from, e.g. when resuming from a checkpoint. Default 0. */
+  initialEpoch?: number;
+  callbacks?: Callback[];
+}
+
+/** What fit() returns: per-epoch values of the loss and metrics, train and validation. */
+export interface History {
+  /** 0-based epoch indices. */
+  epoch: number[];
+  /** e.g. { loss: [...], accuracy: [...], valLoss: [...], valAccuracy: [...] } */
+  history: Record<string, number[]>;
+}
+
+function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && 'dataId' in v && 'shape' in v;
+}
+
+async function* iterate(source: BatchSource): AsyncGenerator<Batch> {
+  for await (const b of source as AsyncIterable<Batch>) yield b;
+}
+
+function valKey(name: string): string {
+  return `val${name[0].toUpperCase()}${name.slice(1)}`;
+}
+
+/** Runs one pass over the batches: trains when `train`, else evaluates. Returns epoch-level logs. */
+async function pass(
+  model: Sequential,
+  batches: AsyncIterable<Batch> | Iterable<Batch>,
+  train: boolean,
+  onBatch?: (batch: number, logs: Logs) => Promise<void>,
+  where?: { epoch: number },
+): Promise<Logs> {
+  const { optimizer, loss } = model.requireCompiled(train ? 'fit' : 'evaluate');
+  const vars = model.trainableWeights.map((w) => w.variable);
+  let lossSum = 0;
+  let samples = 0;
+  const counts = model.metrics.map(() => [0, 0]);
+  let index = 0;
+  for await (const { xs, ys } of batches as AsyncIterable<Batch>) {
+    let value: Tensor;
+    let stats: Tensor[];
+    try {
+      if (index === 0) {
+        model.checkInput(xs, train ? 'fit' : 'evaluate');
+        checkTargets(model, ys, train ? 'fit' : 'evaluate');
+      }
+      // Every step runs in a scope: only the loss and the metric counts survive it.
+      [value, stats] = tidy(() => {
+        let yPred: Tensor | undefined;
+        let v: Tensor;
+        if (train) {
+          const r = variableGrads(() => {
+            yPred = keep(model.call(xs, { training: true }));
+            return loss.call(ys, yPred) as never;
+          }, vars);
+          optimizer.applyGradients(r.grads);
+          v = r.value;
+        } else {
+          yPred = model.call(xs);
+          v = loss.call(ys, yPred);
+        }
+        const p = yPred as Tensor;
+        const counted = model.metrics.map((m) => m.counts(ys, p));
+        // keep() shielded the prediction from variableGrads' scope; free it by hand.
+        if (train) p.dispose();
+        return [v, counted] as [Tensor, Tensor[]];
+      });
+    } finally {
+      xs.dispose();
+      ys.dispose();
+    }
+    const n = xs.shape[0];
+    const lv = (await value.data())[0];
+    value.dispose();
+    if (!Number.isFinite(lv)) {
+      for (const s of stats) s.dispose();
+      throw new NeuriteError(
+        `${model.name}.${train ? 'fit' : 'evaluate'}: the loss became ${lv} at epoch ${(where?.epoch ?? 0) + 1}, batch ${index + 1}. ` +
+          `Lower the learning rate (now ${optimizer.currentLearningRate()}), scale inputs to [0, 1], check the data for NaN or ` +
+          'Infinity, or clip gradients (clipNorm). Saved models were not touched.',
+      );
+    }
+    lossSum += lv * n;
+    samples += n;
+    const batchLogs: Logs = { loss: lv };
+    for (let m = 0; m < stats.length; m++) {
+      const [num, den] = await stats[m].data();
+      stats[m].dispose();
+      counts[m][0] += num;
+      counts[m][1] += den;
+      batchLogs[model.metrics[m].name] = den > 0 ? num / den : 0;
+    }
+    if (onBatch) await onBatch(index, batchLogs);
+    index++;
+  }
+  if (samples === 0) {
+    throw new NeuriteError(`${model.name}.${train ? 'fit' : 'evaluate'}: the data has no samples.`);
+  }
+  const logs: Logs = { loss: lossSum / samples };
+  model.metrics.forEach((m, i) => {
+    logs[m.name] = counts[i][1] > 0 ? counts[i][0] / counts[i][1] : 0;
+  });
+  return logs;
+}
+
+function trainingModel(model: Sequential): TrainingModel {
+  return model as unknown as TrainingModel;
+}
+
+/** The training loop behind Sequential.fit(). */
+export async function fit(
+  model: Sequential,
+  x: Tensor | BatchSource,
+  yOrOptions?: Tensor | FitOptions,
+  maybeOptions?: FitOptions,
+): Promise<History> {
+  const arrays = isTensor(x);
+  const options: FitOptions = (arrays ? maybeOptions : (yOrOptions as FitOptions)) ?? {};
+  const epochs = options.epochs ?? 1;
+  const batchSize = options.batchSize ?? 32;
+  const initialEpoch = options.initialEpoch ?? 0;
+  const callbacks = options.callbacks ?? [];
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new NeuriteError(`fit: epochs must be a positive integer. Received: epochs=${epochs}.`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new NeuriteError(`fit: batchSize must be a positive integer. Received: batchSize=${batchSize}.`);
+  }
+  const split = options.validationSplit;
+  if (split !== undefined && !(split > 0 && split < 1)) {
+    throw new NeuriteError(`fit: validationSplit must be in (0, 1). Received: validationSplit=${split}.`);
+  }
+  model.requireCompiled('fit');
+
+  let train: HostData | undefined;
+  let val: HostData | undefined;
+  if (arrays) {
+    const y = yOrOptions as Tensor;
+    if (!isTensor(y)) throw new NeuriteError('fit(x, y, options): y must be a tensor of targets when x is a tensor.');
+    model.checkInput(x, 'fit');
+    checkTargets(model, y, 'fit');
+    const host = await toHost(x, y);
+    await checkTargetValues(model, host);
+    [train, val] = split ? splitHost(host, split) : [host, undefined];
+  } else if (split !== undefined) {
+    throw new NeuriteError('fit: validationSplit needs arrays; with a dataset, pass validationData instead.');
+  }
+  if (options.validationData && isTensor((options.validationData as [Tensor, Tensor])[0])) {
+    const [vx, vy] = options.validationData as [Tensor, Tensor];
+    val = await toHost(vx, vy);
+  }
+
+  const history: History = { epoch: [], history: {} };
+  const tm = trainingModel(model);
+  model.stopTraining = false;
+  const batches = train ? Math.ceil(train.n / batchSize) : 0;
+  for (const cb of callbacks) {
+    (cb as { setPlan?: (p: object) => void }).setPlan?.({ epochs, batches, batchSize });
+    await cb.onTrainBegin?.(tm);
+  }
+  let last: Logs = {};
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    const epochSeed = options.seed !== undefined ? (options.seed * 1000003 + epoch * 7919) >>> 0 : undefined;
+    if (epochSeed !== undefined) setSeed(epochSeed);
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, tm);
+    let source: Iterable<Batch> | AsyncIterable<Batch>;
+    if (train) {
+      const order =
+        (options.shuffle ?? true) ? permutation(train.n, epochSeed ?? Math.floor(random() * 2 ** 32)) : undefined;
+      source = hostBatches(train, batchSize, order);
+    } else {
+      source = iterate(x as BatchSource);
+    }
+    const logs = await pass(
+      model,
+      source,
+      true,
+      async (b, l) => {
+        for (const cb of callbacks) await cb.onBatchEnd?.(b, l, tm);
+      },
+      { epoch },
+    );
+    if (val) {
+      const v = await pass(model, hostBatches(val, Math.max(batchSize, 256)), false);
+      for (const [k, value] of Object.entries(v)) logs[valKey(k)] = value;
+    } else if (options.validationData && !isTensor((options.validationData as [Tensor, Tensor])[0])) {
+      const v = await pass(model, iterate(options.validationData as BatchSource), false);
+      for (const [k, value] of Object.entries(v)) logs[valKey(k)] = value;
+    }
+    model.epochsTrained = epoch + 1;
+    history.epoch.push(epoch);
+    for (const [k, value] of Object.entries(logs)) {
+      history.history[k] ??= [];
+      history.history[k].push(value);
+    }
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, tm);
+    last = logs;
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(last, tm);
+  return history;
+}
+
+/** Loss and metrics over arrays or a batch source, in inference mode. */
+export async function evaluate(
+  model: Sequential,
+  x: Tensor | BatchSource,
+  y?: Tensor,
+  options: { batchSize?: number } = {},
+): Promise<Logs> {
+  if (isTensor(x)) {
+    if (!y || !isTensor(y)) throw new NeuriteError('evaluate(x, y): y must be a tensor of targets when x is a tensor.');
+    model.checkInput(x, 'evaluate');
+    checkTargets(model, y, 'evaluate');
+    const host = await toHost(x, y);
+    await checkTargetValues(model, host);
+    return pass(model, hostBatches(host, options.batchSize ?? 256), false);
+  }
+  return pass(model, iterate(x), false);
+}
+
+async function checkTargetValues(model: Sequential, host: HostData): Promise<void> {
+  const loss = model.loss?.className.toLowerCase() ?? '';
+  const classes = model.outputShape[model.outputShape.length - 1] as number;
+  if (loss.includes('sparse')) {
+    for (let i = 0; i < host.y.length; i++) {
+      const v = host.y[i];
+      if (!Number.isInteger(v) || v < 0 || v >= classes) {
+        throw new NeuriteError(
+          `${model.name}.fit: sparse labels must be integers in [0, ${classes}) for a model with ${classes} outputs. ` +
+            `Received y[${i}] = ${v}. Check the labels, or the units of the last layer.`,
+        );
+      }
+    }
+  }
+}
