@@ -15,7 +15,13 @@ export async function saveModel(
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
   const { json, weights, optimizer } = await toArtifacts(model, options.includeOptimizer ?? false);
-  await fs.mkdir(dir, { recursive: true });
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new NeuriteError(
+      `Saving the model to ${dir} failed: ${(e as Error).message}. Choose a folder you can write to.`,
+    );
+  }
   const tag = `.tmp-${process.pid}-${Date.now().toString(36)}`;
   const files: [string, Uint8Array | string][] = [['weights.bin', weights]];
   if (optimizer) files.push(['optimizer.bin', optimizer]);
