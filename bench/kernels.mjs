@@ -1,5 +1,5 @@
 // Kernel benchmark: Neurite's own kernels against tfjs 4.22's stock kernel on the same backend.
-import { engine, maxPool, stockKernel, tensor4d, useBackend } from '@neurite/core';
+import { engine, getBackendPlugin, maxPool, stockKernel, tensor4d, useBackend } from '@neurite/core';
 import { table, timeIt, writeResults } from './lib.mjs';
 
 function floats(n, seed) {
@@ -17,6 +17,7 @@ function floats(n, seed) {
 const CASES = [
   { kernel: 'Conv2DBackpropFilter', layer: 'conv2 (32->64)', x: [128, 13, 13, 32], dy: [128, 11, 11, 64] },
   { kernel: 'Conv2DBackpropFilter', layer: 'conv1 (1->32)', x: [128, 28, 28, 1], dy: [128, 26, 26, 32] },
+  { kernel: 'Conv2DBackpropInput', layer: 'conv2 (32->64)', x: [128, 13, 13, 32], dy: [128, 11, 11, 64] },
   { kernel: 'MaxPoolGrad', layer: 'pool1 (2x2)', x: [128, 26, 26, 32], dy: [128, 13, 13, 32] },
 ];
 // tfjs's stock cpu Conv2DBackpropFilter takes many seconds at batch 128; time it on a slice of the
@@ -29,7 +30,8 @@ function withBatch(shape, n) {
   return [n, ...shape.slice(1)];
 }
 
-// Multiply-adds x2 for the conv gradient; one comparison per window element for pooling.
+// Multiply-adds x2 for the conv gradients (the same count for dx and dW); one comparison per input
+// element for pooling.
 function flops(c, xs, dys) {
   if (c.kernel === 'MaxPoolGrad') return xs.reduce((a, b) => a * b, 1);
   return 2 * dys[0] * dys[1] * dys[2] * dys[3] * 9 * xs[3];
@@ -62,6 +64,11 @@ function setup(c, batch) {
       attrs: { filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
       all: [x, dy, output],
     };
+  }
+  if (c.kernel === 'Conv2DBackpropInput') {
+    const filter = tensor4d(floats(9 * xs[3] * dys[3], 3), [3, 3, xs[3], dys[3]]);
+    const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', inputShape: xs };
+    return { xs, dys, inputs: { dy, filter }, attrs, all: [x, dy, filter] };
   }
   const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, xs[3], dys[3]] };
   return { xs, dys, inputs: { x, dy }, attrs, all: [x, dy] };
@@ -112,6 +119,20 @@ export async function benchKernels({ backends }) {
           ...base,
           shapes: `${shapes} at batch ${WEBGPU_BATCH}`,
           impl: 'tfjs (stock; SwiftShader)',
+          ms: r.ms,
+          gflops: r.gflops,
+          ratio: null,
+        });
+        continue;
+      }
+      const replaced = (getBackendPlugin(backend)?.kernels ?? []).some((k) => k.kernelName === c.kernel);
+      if (!replaced) {
+        // Neurite has no kernel of its own here: report tfjs's, for reference.
+        const r = await runCase(backend, c, c.x[0], 'neurite');
+        rows.push({
+          ...base,
+          shapes,
+          impl: 'tfjs (stock; no Neurite kernel)',
           ms: r.ms,
           gflops: r.gflops,
           ratio: null,

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Neurite builds and tests with on a fresh Debian machine (Node 20 and npm present):
 # chromium (its SwiftShader is the Vulkan driver WebGPU runs on here, and the browser for browser tests),
-# libvulkan1, pnpm 12.4.2, then the workspace's packages from the lockfile.
+# libvulkan1, Fashion-MNIST (dataset-fashion-mnist), pnpm 12.4.2, then the workspace's packages from the lockfile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 [ -e /usr/lib/chromium/vk_swiftshader_icd.json ] || missing+=(chromium)
+[ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || missing+=(dataset-fashion-mnist)
 ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 ' || missing+=(libvulkan1)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

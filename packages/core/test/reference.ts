@@ -106,3 +106,25 @@ export function maxPoolGradReference(c: PoolCase, x: Float32Array, dy: Float32Ar
         }
   return dx;
 }
+
+/** dX[b, iy, ix, ci] = sum over y, x, kh, kw, co with y*s + kh - top = iy (same for x) of dY[b, y, x, co] * W[kh, kw, ci, co]. */
+export function conv2dInputGradReference(c: ConvCase, dy: Float32Array, w: Float32Array): Float64Array {
+  const [fh, fw] = c.kernel;
+  const { oh, ow, top, left } = convGeometry(c);
+  const { batch, height: h, width: wd, inChannels: ci, outChannels: co, stride: s } = c;
+  const dx = new Float64Array(batch * h * wd * ci);
+  for (let b = 0; b < batch; b++)
+    for (let y = 0; y < oh; y++)
+      for (let x = 0; x < ow; x++)
+        for (let kh = 0; kh < fh; kh++)
+          for (let kw = 0; kw < fw; kw++) {
+            const iy = y * s + kh - top;
+            const ix = x * s + kw - left;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+            for (let i = 0; i < ci; i++)
+              for (let o = 0; o < co; o++)
+                dx[((b * h + iy) * wd + ix) * ci + i] +=
+                  dy[((b * oh + y) * ow + x) * co + o] * w[((kh * fw + kw) * ci + i) * co + o];
+          }
+  return dx;
+}

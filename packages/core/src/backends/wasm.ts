@@ -1,5 +1,6 @@
 import * as tf from '#tfjs';
 import { wasmConv2DBackpropFilter } from '../kernels/conv2d_backprop_filter_wasm.js';
+import { wasmConv2DBackpropInput } from '../kernels/conv2d_backprop_input_wasm.js';
 import { wasmMaxPoolGrad } from '../kernels/max_pool_grad.js';
 import type { BackendPlugin } from './plugin.js';
 
@@ -54,7 +55,7 @@ export const wasm: BackendPlugin = {
   async init() {
     tf.setWasmPaths(wasmDir ?? defaultWasmDir());
   },
-  kernels: [wasmConv2DBackpropFilter, wasmMaxPoolGrad],
+  kernels: [wasmConv2DBackpropFilter, wasmConv2DBackpropInput, wasmMaxPoolGrad],
   async details() {
     return {
       version: tf.version_wasm,
