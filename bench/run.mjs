@@ -1,11 +1,13 @@
 // `pnpm bench [entry ...] [--backends cpu,wasm,webgpu]`: prints a table per entry and writes JSON to
-// bench-results/. Entries: kernels.
+// bench-results/. Entries: kernels, datasets.
 import { webgpu } from '@neurite/backend-webgpu';
 import { registerBackend } from '@neurite/core';
+import { benchDatasets, printDatasets } from './datasets.mjs';
 import { benchKernels, printKernels, writeResults } from './kernels.mjs';
 
 const ENTRIES = {
   kernels: { run: benchKernels, print: printKernels },
+  datasets: { run: benchDatasets, print: printDatasets },
 };
 
 const args = process.argv.slice(2);

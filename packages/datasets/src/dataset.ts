@@ -42,7 +42,7 @@ function checkCount(where: string, name: string, n: number): void {
  * const x = Float32Array.from({ length: 10 }, (_, i) => i); // 5 samples of 2 features
  * const y = new Float32Array([0, 1, 0, 1, 0]);
  * const ds = Dataset.fromArrays({ x, y, xShape: [2], yShape: [1] }).shuffle(1).take(4);
- * for await (const s of ds) console.log(Array.from(s.x), s.y[0]);
+ * for await (const s of ds) console.log(Array.from(s.x), s.y[0]); // 4 of the 5 samples, shuffled
  * for await (const { xs, ys } of ds.batch(3)) {
  *   console.log(xs.shape, ys.shape); // [ 3, 2 ] [ 3, 1 ], then [ 1, 2 ] [ 1, 1 ]
  *   xs.dispose();
@@ -60,7 +60,13 @@ export class Dataset implements AsyncIterable<Sample> {
   ) {}
 
   /** Samples i = 0..count-1 cut from row-major arrays: x[i * size(xShape) ...], y[i * size(yShape) ...]. */
-  static fromArrays(a: { x: Float32Array; y: Float32Array; xShape: number[]; yShape: number[]; count?: number }) {
+  static fromArrays(a: {
+    x: Float32Array;
+    y: Float32Array;
+    xShape: number[];
+    yShape: number[];
+    count?: number;
+  }): Dataset {
     const xs = size(a.xShape);
     const ys = size(a.yShape);
     const count = a.count ?? a.x.length / xs;
@@ -75,7 +81,8 @@ export class Dataset implements AsyncIterable<Sample> {
     const { x, y } = a;
     return new Dataset(
       function* () {
-        for (let i = 0; i < count; i++) yield { x: x.subarray(i * xs, (i + 1) * xs), y: y.subarray(i * ys, (i + 1) * ys) };
+        for (let i = 0; i < count; i++)
+          yield { x: x.subarray(i * xs, (i + 1) * xs), y: y.subarray(i * ys, (i + 1) * ys) };
       },
       [...a.xShape],
       [...a.yShape],
@@ -84,7 +91,7 @@ export class Dataset implements AsyncIterable<Sample> {
   }
 
   /** Samples from a function that starts a fresh (sync or async) iterable each time it is called. */
-  static fromGenerator(make: () => SampleSource, o: { xShape: number[]; yShape: number[]; count?: number }) {
+  static fromGenerator(make: () => SampleSource, o: { xShape: number[]; yShape: number[]; count?: number }): Dataset {
     if (o.count !== undefined) checkCount('Dataset.fromGenerator', 'count', o.count);
     return new Dataset(make, [...o.xShape], [...o.yShape], o.count);
   }
@@ -93,10 +100,14 @@ export class Dataset implements AsyncIterable<Sample> {
     yield* this.source();
   }
 
-  /** Shuffles with a seed: the same seed gives the same order. A number is taken as the bufferSize. */
+  /**
+   * Shuffles with a seed: the same seed gives the same order. A number is taken as the bufferSize. A full
+   * shuffle holds every sample of one iteration (views, for arrays): shuffle before an expensive map.
+   */
   shuffle(seed: number, options: ShuffleOptions | number = {}): Dataset {
     checkSeed('Dataset.shuffle', seed);
-    const { bufferSize, reshuffleEachIteration = false } = typeof options === 'number' ? { bufferSize: options } : options;
+    const { bufferSize, reshuffleEachIteration = false } =
+      typeof options === 'number' ? { bufferSize: options } : options;
     if (bufferSize !== undefined && !(Number.isInteger(bufferSize) && bufferSize >= 1)) {
       throw new NeuriteError(`Dataset.shuffle: bufferSize must be a positive integer. Received: ${bufferSize}.`);
     }

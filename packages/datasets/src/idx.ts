@@ -15,12 +15,12 @@ export interface Idx {
 }
 
 const TYPES: Record<number, { type: IdxType; size: number }> = {
-  0x08: { type: 'uint8', size: 1 },
-  0x09: { type: 'int8', size: 1 },
-  0x0b: { type: 'int16', size: 2 },
-  0x0c: { type: 'int32', size: 4 },
-  0x0d: { type: 'float32', size: 4 },
-  0x0e: { type: 'float64', size: 8 },
+  8: { type: 'uint8', size: 1 },
+  9: { type: 'int8', size: 1 },
+  11: { type: 'int16', size: 2 },
+  12: { type: 'int32', size: 4 },
+  13: { type: 'float32', size: 4 },
+  14: { type: 'float64', size: 8 },
 };
 const TYPE_LIST = '0x08 (uint8), 0x09 (int8), 0x0B (int16), 0x0C (int32), 0x0D (float32) or 0x0E (float64)';
 const DEFAULT_FIX = 'Download the file again.';
@@ -48,7 +48,8 @@ export function parseIdx(bytes: Uint8Array, name = 'idx data', fix = DEFAULT_FIX
   const magic = bytes.subarray(0, 4);
   const kind = TYPES[bytes[2]];
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !kind || bytes[3] === 0) {
-    const gz = bytes[0] === 0x1f && bytes[1] === 0x8b ? ' These bytes are gzipped: gunzip them first (readIdxFile does).' : '';
+    const gz =
+      bytes[0] === 0x1f && bytes[1] === 0x8b ? ' These bytes are gzipped: gunzip them first (readIdxFile does).' : '';
     throw new NeuriteError(
       `${name}: not an IDX file: expected the magic 0x00 0x00 <type> <rank> with type ${TYPE_LIST} and rank >= 1; ` +
         `found ${hex(magic)}.${gz} ${fix}`,
@@ -99,4 +100,46 @@ function decode(view: DataView, offset: number, n: number, type: IdxType): IdxDa
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = view.getFloat64(offset + 8 * i, false);
   return out;
+}
+
+/**
+ * Encodes an IDX file: the inverse of parseIdx, for writing data sets (or test fixtures) to disk.
+ * `data` must have exactly as many elements as the dimensions promise.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from '@neurite/core';
+ * import { encodeIdx, parseIdx } from '@neurite/datasets';
+ * await useBackend('cpu');
+ * const bytes = encodeIdx({ dims: [2], type: 'float32', data: new Float32Array([0.5, -2]) });
+ * console.log(bytes.length, Array.from(parseIdx(bytes).data)); // 16 [ 0.5, -2 ]
+ * ```
+ */
+export function encodeIdx(idx: { dims: number[]; type: IdxType; data: ArrayLike<number> }): Uint8Array {
+  const entry = Object.entries(TYPES).find(([, t]) => t.type === idx.type);
+  const count = idx.dims.reduce((a, b) => a * b, 1);
+  if (!entry || idx.dims.length < 1 || idx.dims.length > 255 || idx.data.length !== count) {
+    throw new NeuriteError(
+      `encodeIdx: expected a type of uint8, int8, int16, int32, float32 or float64, 1 to 255 dimensions and ` +
+        `${idx.dims.join(' x ')} = ${fmt(count)} elements. Received type ${idx.type}, ${idx.dims.length} ` +
+        `dimensions and ${fmt(idx.data.length)} elements.`,
+    );
+  }
+  const { size } = entry[1];
+  const header = 4 + 4 * idx.dims.length;
+  const bytes = new Uint8Array(header + count * size);
+  const view = new DataView(bytes.buffer);
+  bytes[2] = Number(entry[0]);
+  bytes[3] = idx.dims.length;
+  for (let i = 0; i < idx.dims.length; i++) view.setUint32(4 + 4 * i, idx.dims[i], false);
+  const put = {
+    uint8: (o: number, v: number) => view.setUint8(o, v),
+    int8: (o: number, v: number) => view.setInt8(o, v),
+    int16: (o: number, v: number) => view.setInt16(o, v, false),
+    int32: (o: number, v: number) => view.setInt32(o, v, false),
+    float32: (o: number, v: number) => view.setFloat32(o, v, false),
+    float64: (o: number, v: number) => view.setFloat64(o, v, false),
+  }[idx.type];
+  for (let i = 0; i < count; i++) put(header + i * size, idx.data[i]);
+  return bytes;
 }

@@ -174,3 +174,32 @@ describe('fit on cpu', () => {
     ]);
   });
 });
+
+describe('fit on a batch source', () => {
+  it('builds an unbuilt model from the first batch and trains it', async () => {
+    await useBackend('cpu');
+    setSeed(5);
+    const model = sequential([new Dense({ units: 2, activation: 'softmax' })]);
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const batches = () =>
+      [0, 1, 2].map(() => ({
+        xs: tensor(
+          [
+            [1, 0, 0, 1],
+            [0, 1, 1, 0],
+          ],
+          [2, 4],
+        ),
+        ys: tensor(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [2, 2],
+        ),
+      }));
+    const h = await model.fit(batches(), { epochs: 1 });
+    expect(h.history.loss).toHaveLength(1);
+    expect(model.inputShape).toEqual([4]);
+  });
+});

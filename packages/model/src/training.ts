@@ -39,6 +39,12 @@ async function* iterate(source: BatchSource): AsyncGenerator<Batch> {
   for await (const b of source as AsyncIterable<Batch>) yield b;
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
+}
+
 function valKey(name: string): string {
   return `val${name[0].toUpperCase()}${name.slice(1)}`;
 }
@@ -52,7 +58,7 @@ async function pass(
   where?: { epoch: number },
 ): Promise<Logs> {
   const { optimizer, loss } = model.requireCompiled(train ? 'fit' : 'evaluate');
-  const vars = model.trainableWeights.map((w) => w.variable);
+  let vars = model.trainableWeights.map((w) => w.variable);
   let lossSum = 0;
   let samples = 0;
   const counts = model.metrics.map(() => [0, 0]);
@@ -63,6 +69,9 @@ async function pass(
     try {
       if (index === 0) {
         model.checkInput(xs, train ? 'fit' : 'evaluate');
+        // A model fed by a dataset may learn its input shape only now: build it before collecting weights.
+        model.build();
+        vars = model.trainableWeights.map((w) => w.variable);
         checkTargets(model, ys, train ? 'fit' : 'evaluate');
       }
       // Every step runs in a scope: only the loss and the metric counts survive it.
@@ -113,6 +122,9 @@ async function pass(
     }
     if (onBatch) await onBatch(index, batchLogs);
     index++;
+    // Let the event loop run between steps (signals such as Ctrl-C, a page's redraws): on cpu and wasm
+    // every await above resolves as a microtask, which never yields to it.
+    await yieldToEventLoop();
   }
   if (samples === 0) {
     throw new NeuriteError(`${model.name}.${train ? 'fit' : 'evaluate'}: the data has no samples.`);

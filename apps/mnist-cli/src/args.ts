@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+
+export type Spec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
+
+const common: Spec = {
+  help: { type: 'boolean', short: 'h' },
+  verbose: { type: 'boolean' },
+  backend: { type: 'string' },
+};
+
+/** Parses a command's flags; unknown flags and missing values are usage errors (exit 2). */
+export function parse(command: string, argv: string[], spec: Spec, positionals = false) {
+  try {
+    return parseArgs({ args: argv, options: { ...common, ...spec }, allowPositionals: positionals, strict: true });
+  } catch (e) {
+    const msg = (e as Error).message
+      .replace(/\. To specify a positional argument.*$/s, '')
+      .replace(/^Unknown option/, 'unknown option');
+    throw new UsageError(`${command}: ${msg}. Run neurite-mnist ${command} --help for the options.`);
+  }
+}
+
+/** A flag that must be a positive integer (or undefined). */
+export function int(command: string, name: string, value: string | undefined, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`${command}: --${name} must be an integer >= ${min}. Received: --${name} ${value}.`);
+  }
+  return n;
+}
+
+/** A flag that must be a number in (lo, hi) (or undefined). */
+export function num(
+  command: string,
+  name: string,
+  value: string | undefined,
+  lo: number,
+  hi: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= lo || n >= hi) {
+    throw new UsageError(
+      `${command}: --${name} must be a number between ${lo} and ${hi}. Received: --${name} ${value}.`,
+    );
+  }
+  return n;
+}

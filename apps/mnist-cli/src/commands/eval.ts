@@ -1,0 +1,71 @@
+import { loadMnist } from '@neurite/datasets';
+import { confusionMatrix, loadModel } from '@neurite/model';
+import { int, parse } from '../args.js';
+import { startBackend } from '../backend.js';
+import { modelDir } from '../paths.js';
+
+export const evalHelp = `Usage: neurite-mnist eval [options]
+
+Evaluates a trained model on the 10,000 MNIST test images: accuracy, per-class accuracy and the
+confusion matrix (rows: true digit, columns: predicted digit).
+
+Options:
+  --model <dir>       the model folder (default: the one the last train wrote)
+  --backend <name>    cpu | wasm | webgpu | auto
+  --limit <n>         only the first n test images
+  --json              print JSON instead of tables
+  --verbose           stack traces on errors
+  -h, --help          this help`;
+
+export async function evaluateCommand(argv: string[]): Promise<number> {
+  const { values: v } = parse('eval', argv, {
+    model: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (v.help) {
+    console.log(evalHelp);
+    return 0;
+  }
+  const dir = modelDir('eval', v.model as string | undefined);
+  const limit = int('eval', 'limit', v.limit as string);
+  const info = await startBackend(v.backend as string | undefined);
+  const model = await loadModel(dir);
+  const { test } = await loadMnist({ limit });
+  const { x } = test.toTensors();
+  const probs = model.predict(x);
+  const predicted = Array.from(await probs.argMax(-1).data());
+  probs.dispose();
+  const labels = Array.from(test.labels);
+  const matrix = confusionMatrix(labels, predicted, 10);
+  const correct = matrix.reduce((n, row, i) => n + row[i], 0);
+  const perClass = matrix.map((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return { digit: i, images: total, accuracy: total ? row[i] / total : 0 };
+  });
+  const accuracy = correct / labels.length;
+  if (v.json) {
+    console.log(
+      JSON.stringify(
+        { model: dir, backend: info.name, images: labels.length, accuracy, perClass, confusionMatrix: matrix },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  console.log(`model: ${dir} (backend ${info.name})`);
+  console.log(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${correct} of ${labels.length})\n`);
+  console.log('digit  images  accuracy');
+  for (const p of perClass)
+    console.log(
+      `${String(p.digit).padStart(5)}  ${String(p.images).padStart(6)}  ${(p.accuracy * 100).toFixed(2).padStart(7)}%`,
+    );
+  const w = Math.max(4, ...matrix.flat().map((n) => String(n).length + 1));
+  console.log(
+    `\nconfusion matrix (rows: true digit, columns: predicted)\n${'    '}${Array.from({ length: 10 }, (_, i) => String(i).padStart(w)).join('')}`,
+  );
+  for (const [i, row] of matrix.entries())
+    console.log(`${String(i).padStart(3)} ${row.map((n) => String(n).padStart(w)).join('')}`);
+  return 0;
+}

@@ -1,0 +1,45 @@
+import { createRequire } from 'node:module';
+import { webgpu } from '@neurite/backend-webgpu';
+import { getBackendPlugin, listBackends, registerBackend } from '@neurite/core';
+import { parse } from '../args.js';
+import { startBackend } from '../backend.js';
+
+export const infoHelp = `Usage: neurite-mnist info [--backend <name>] [--json]
+
+Shows the backends available here, the one that would be chosen and why, and package versions.`;
+
+export async function info(argv: string[]): Promise<number> {
+  const { values: v } = parse('info', argv, { json: { type: 'boolean' } });
+  if (v.help) {
+    console.log(infoHelp);
+    return 0;
+  }
+  if (!listBackends().includes('webgpu')) registerBackend(webgpu);
+  const backends = [];
+  for (const name of listBackends()) {
+    const a = await getBackendPlugin(name)?.isAvailable();
+    backends.push({ name, available: Boolean(a?.available), note: a?.emulated ?? a?.reason ?? '' });
+  }
+  const chosen = await startBackend(v.backend as string | undefined);
+  const require = createRequire(import.meta.url);
+  const versions: Record<string, string> = { node: process.versions.node, tfjs: chosen.tfjs };
+  for (const p of ['core', 'backend-webgpu', 'layers', 'losses', 'optimizers', 'model', 'datasets']) {
+    versions[`@neurite/${p}`] = require(`@neurite/${p}/package.json`).version;
+  }
+  if (v.json) {
+    console.log(JSON.stringify({ backends, chosen, versions }, null, 2));
+    return 0;
+  }
+  console.log('backends:');
+  for (const b of backends)
+    console.log(`  ${b.name.padEnd(7)} ${b.available ? 'available' : 'unavailable'}${b.note ? `: ${b.note}` : ''}`);
+  const extra = chosen.adapter
+    ? ` adapter ${chosen.adapter.vendor} ${chosen.adapter.architecture}`
+    : chosen.simd !== undefined
+      ? ` simd ${chosen.simd}, threads ${chosen.threads}`
+      : '';
+  console.log(`chosen: ${chosen.name}${extra}\n  why: ${chosen.reason}`);
+  console.log('versions:');
+  for (const [k, val] of Object.entries(versions)) console.log(`  ${k.padEnd(24)} ${val}`);
+  return 0;
+}

@@ -1,0 +1,60 @@
+import { tensor4d } from '@neurite/core';
+import { loadModel } from '@neurite/model';
+import { parse } from '../args.js';
+import { startBackend } from '../backend.js';
+import { UsageError } from '../errors.js';
+import { readImage, toMnist } from '../image.js';
+import { modelDir } from '../paths.js';
+
+export const predictHelp = `Usage: neurite-mnist predict [options] <image...>
+
+Reads digits from PNG or JPEG files (any size, grey or colour, with or without alpha, dark ink on light
+paper or light on dark), prepares them as MNIST was (crop to the ink, fit in 20x20, centre by mass in
+28x28), and prints the predicted digit with the top-3 probabilities.
+
+Options:
+  --model <dir>       the model folder (default: the one the last train wrote)
+  --backend <name>    cpu | wasm | webgpu | auto
+  --json              print JSON
+  --verbose           stack traces on errors
+  -h, --help          this help`;
+
+export async function predict(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parse(
+    'predict',
+    argv,
+    { model: { type: 'string' }, json: { type: 'boolean' } },
+    true,
+  );
+  if (v.help) {
+    console.log(predictHelp);
+    return 0;
+  }
+  if (positionals.length === 0)
+    throw new UsageError('predict: give at least one image file, e.g. neurite-mnist predict digit.png.');
+  // Read and check every image before any math, so a bad file fails fast and nothing half-runs.
+  const pixels = positionals.map((p) => toMnist(readImage(p)));
+  const dir = modelDir('predict', v.model as string | undefined);
+  await startBackend(v.backend as string | undefined);
+  const model = await loadModel(dir);
+  const x = new Float32Array(pixels.length * 784);
+  for (const [i, p] of pixels.entries()) x.set(p, i * 784);
+  const probs = await model.predict(tensor4d(x, [pixels.length, 28, 28, 1])).data();
+  const results = positionals.map((file, i) => {
+    const row = Array.from(probs.subarray(i * 10, i * 10 + 10));
+    const top = row
+      .map((p, digit) => ({ digit, probability: p }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, 3);
+    return { file, digit: top[0].digit, top3: top };
+  });
+  if (v.json) {
+    console.log(JSON.stringify(results, null, 2));
+    return 0;
+  }
+  for (const r of results) {
+    const top = r.top3.map((t) => `${t.digit} ${(t.probability * 100).toFixed(1)}%`).join(', ');
+    console.log(`${r.file}: ${r.digit}  (${top})`);
+  }
+  return 0;
+}

@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { draw, jpg, png, testDigit } from './digits.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'neurite-cli-'));
+const env = { ...process.env, NEURITE_HOME: join(work, 'home'), NEURITE_BACKEND: 'wasm' };
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('neurite-mnist usage', () => {
+  it('prints help for every command', () => {
+    for (const c of ['train', 'eval', 'predict', 'info']) {
+      const r = run(c, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`Usage: neurite-mnist ${c}`);
+    }
+    expect(run('--help').out).toContain('Commands:');
+  });
+
+  it('answers bad usage with one line and exit code 2, writing nothing', () => {
+    const out = join(work, 'never');
+    const cases: [string[], string][] = [
+      [[], ''],
+      [['fly'], "neurite-mnist: unknown command 'fly'. Expected one of: train, eval, predict, info."],
+      [['train', '--epoch', '2', '--out', out], "neurite-mnist: train: unknown option '--epoch'"],
+      [
+        ['train', '--epochs', '0', '--out', out],
+        'neurite-mnist: train: --epochs must be an integer >= 1. Received: --epochs 0.',
+      ],
+      [
+        ['train', '--backend', 'webgl', '--out', out],
+        "neurite-mnist: unknown backend 'webgl'. Expected one of: auto, cpu, wasm, webgpu. Received: --backend webgl.",
+      ],
+      [['predict'], 'neurite-mnist: predict: give at least one image file'],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      if (message) {
+        expect(r.err.trim().split('\n')).toHaveLength(1);
+        expect(r.err).toContain(message);
+        expect(r.err).not.toMatch(/\n\s+at /);
+      }
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('info lists the backends, the choice and why', () => {
+    const r = run('info', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.backends.map((b: { name: string }) => b.name).sort()).toEqual(['cpu', 'wasm', 'webgpu']);
+    expect(j.chosen.name).toBe('wasm');
+    expect(j.versions['@neurite/core']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run('info', '--backend', 'cpu').out).toContain('chosen: cpu');
+  });
+});
+
+describe('train, eval and predict', () => {
+  const model = join(work, 'model');
+
+  beforeAll(() => {
+    const r = run('train', '--limit', '6000', '--epochs', '1', '--batch-size', '32', '--out', model);
+    expect(r.code, r.err).toBe(0);
+  }, 300_000);
+
+  it('trains, reports progress and test accuracy, and writes the model and its history', () => {
+    for (const f of ['model.json', 'weights.bin', 'optimizer.bin', 'history.json', 'train.json', 'test.json']) {
+      expect(existsSync(join(model, f)), f).toBe(true);
+    }
+    const test = JSON.parse(readFileSync(join(model, 'test.json'), 'utf8'));
+    expect(test.accuracy).toBeGreaterThan(0.9);
+    const history = JSON.parse(readFileSync(join(model, 'history.json'), 'utf8'));
+    expect(history.history.loss).toHaveLength(1);
+  });
+
+  it('evaluates with per-class accuracy and a confusion matrix', () => {
+    const r = run('eval', '--model', model, '--limit', '500', '--json');
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.images).toBe(500);
+    expect(j.perClass).toHaveLength(10);
+    expect(j.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(500);
+    expect(j.accuracy).toBeGreaterThan(0.85);
+    // Without --model: the model the last train wrote.
+    const table = run('eval', '--limit', '200');
+    expect(table.code).toBe(0);
+    expect(table.out).toContain('confusion matrix (rows: true digit, columns: predicted)');
+  });
+
+  it('reads digits drawn as a user would: PNG and JPEG, any colours, alpha, off-centre, 64x64', () => {
+    const dir = mkdtempSync(join(work, 'digits-'));
+    const files: string[] = [];
+    const labels: number[] = [];
+    const styles = [
+      { name: 'dark-on-white.png', d: {}, enc: png },
+      { name: 'big-offcentre.png', d: { size: 96, scale: 3, offset: [30, 2] as [number, number] }, enc: png },
+      {
+        name: 'light-on-dark.png',
+        d: { ink: [250, 250, 250] as [number, number, number], paper: [0, 0, 0] as [number, number, number] },
+        enc: png,
+      },
+      { name: 'transparent.png', d: { transparentPaper: true }, enc: png },
+      {
+        name: 'blue-on-yellow.jpg',
+        d: { ink: [20, 40, 200] as [number, number, number], paper: [250, 240, 120] as [number, number, number] },
+        enc: jpg,
+      },
+    ];
+    for (let i = 0; i < 10; i++) {
+      const { pixels, label } = testDigit(i);
+      const s = styles[i % styles.length];
+      const f = join(dir, `${i}-${s.name}`);
+      writeFileSync(f, s.enc(draw(pixels, s.d)));
+      files.push(f);
+      labels.push(label);
+    }
+    const r = run('predict', '--model', model, '--json', ...files);
+    expect(r.code, r.err).toBe(0);
+    const got = JSON.parse(r.out) as { digit: number; top3: { probability: number }[] }[];
+    const correct = got.filter((g, i) => g.digit === labels[i]).length;
+    expect(correct, JSON.stringify(got.map((g) => g.digit)) + ' vs ' + JSON.stringify(labels)).toBeGreaterThanOrEqual(
+      9,
+    );
+    expect(got[0].top3).toHaveLength(3);
+    const text = run('predict', '--model', model, files[0]);
+    expect(text.out).toMatch(new RegExp(`0-dark-on-white.png: ${labels[0]}  \\(${labels[0]} [0-9.]+%`));
+  });
+
+  it('gives one clear line for a missing file, a non-image, and a model folder without weights', () => {
+    const notImage = join(work, 'notes.png');
+    writeFileSync(notImage, 'hello');
+    const missing = run('predict', '--model', model, join(work, 'nope.png'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('cannot read');
+    const bad = run('predict', '--model', model, notImage);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('is not a PNG or JPEG image (it starts with bytes 68 65 6c 6c)');
+    const broken = join(work, 'broken');
+    spawnSync('cp', ['-r', model, broken]);
+    rmSync(join(broken, 'weights.bin'));
+    const r = run('eval', '--model', broken);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(
+      `neurite-mnist: Cannot load the model at ${broken}: weights.bin is missing. Copy it next to model.json, or save the model again.`,
+    );
+  });
+});
+
+describe('interrupt and resume', () => {
+  it('saves a checkpoint on Ctrl-C and resumes from it', async () => {
+    const out = join(work, 'interrupted');
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [cli, 'train', '--limit', '2000', '--epochs', '2', '--out', out],
+      { env },
+    );
+    let stdout = '';
+    let sent = false;
+    child.stdout?.on('data', (b) => {
+      stdout += b;
+      if (!sent && /epoch 2\/2 +\d+\/\d+ loss/.test(stdout)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stdout).toContain(
+      `checkpoint saved to ${out} (1 full epochs). Resume with: neurite-mnist train --resume ${out}`,
+    );
+    const r = run('train', '--resume', out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('after epoch 1');
+    expect(r.out).toContain('epoch 2/2:');
+    expect(JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')).epoch).toEqual([0, 1]);
+  }, 300_000);
+});

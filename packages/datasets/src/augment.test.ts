@@ -1,0 +1,133 @@
+import { augmentDigits, augmentSamples, Dataset, loadMnist, transformImage } from '@neurite/datasets';
+import { describe, expect, it } from 'vitest';
+
+function centreOfMass(image: Float32Array, width: number): [number, number] {
+  let mass = 0;
+  let x = 0;
+  let y = 0;
+  for (let i = 0; i < image.length; i++) {
+    mass += image[i];
+    x += image[i] * (i % width);
+    y += image[i] * Math.floor(i / width);
+  }
+  return [x / mass, y / mass];
+}
+
+const { train } = await loadMnist({ limit: 20 });
+const digit = (i: number): Float32Array => train.images.slice(i * 784, (i + 1) * 784);
+
+describe('transformImage', () => {
+  it('moves a pixel by an integer shift, and spreads a half-pixel shift over two pixels', () => {
+    const image = new Float32Array(25);
+    image[12] = 1; // centre of 5 x 5
+    expect(Array.from(transformImage(image, 5, 5, { dx: 1, dy: -2 })).indexOf(1)).toBe(12 + 1 - 10);
+    const half = transformImage(image, 5, 5, { dx: 0.5 });
+    expect([half[12], half[13]]).toEqual([0.5, 0.5]);
+  });
+
+  it('rotates 90 degrees clockwise and zooms about the centre, filling with zeros', () => {
+    const image = new Float32Array(9);
+    image[1] = 1; // top middle of 3 x 3
+    const turned = transformImage(image, 3, 3, { rotationDegrees: 90 });
+    expect(Array.from(turned, (v) => Math.round(v * 1e6) / 1e6)).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0]); // right middle
+    const out = transformImage(new Float32Array(16).fill(1), 4, 4, { zoom: 0.5 });
+    // Halved about (1.5, 1.5): the corners sample from outside and are partly zero; the centre stays 1.
+    expect(out[0]).toBeLessThan(1);
+    expect(out[5]).toBe(1);
+    expect(() => transformImage(new Float32Array(10), 3, 3, {})).toThrow(
+      'transformImage: expected 3 x 3 = 9 pixels; received 10. Pass the image width and height.',
+    );
+  });
+
+  it('moves the centre of mass of a real digit by the shift', () => {
+    const image = digit(0);
+    const [x0, y0] = centreOfMass(image, 28);
+    const [x1, y1] = centreOfMass(transformImage(image, 28, 28, { dx: 2, dy: -1.5 }), 28);
+    expect(x1 - x0).toBeCloseTo(2, 1);
+    expect(y1 - y0).toBeCloseTo(-1.5, 1);
+  });
+});
+
+describe('augmentDigits', () => {
+  it('is deterministic for a seed, and draws a new transform per call', () => {
+    const a = augmentDigits({ seed: 4 });
+    const b = augmentDigits({ seed: 4 });
+    const image = digit(1);
+    const first = a(image);
+    expect(Array.from(first)).toEqual(Array.from(b(image)));
+    expect(Array.from(a(image))).not.toEqual(Array.from(first));
+    expect(Array.from(augmentDigits({ seed: 5 })(image))).not.toEqual(Array.from(first));
+    expect(Array.from(image)).toEqual(Array.from(digit(1))); // input untouched
+  });
+
+  it('returns the image unchanged when every maximum is 0', () => {
+    const none = augmentDigits({ maxShift: 0, maxRotationDegrees: 0, maxZoom: 0, seed: 1 });
+    for (let i = 0; i < 5; i++) expect(Array.from(none(digit(i)))).toEqual(Array.from(digit(i)));
+  });
+
+  it('shifts the centre of mass by at most maxShift, by about the drawn shift', () => {
+    const shift = augmentDigits({ maxShift: 3, maxRotationDegrees: 0, maxZoom: 0, seed: 2 });
+    const moves: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const [x0, y0] = centreOfMass(digit(i), 28);
+      const [x1, y1] = centreOfMass(shift(digit(i)), 28);
+      for (const d of [x1 - x0, y1 - y0]) {
+        expect(Math.abs(d)).toBeLessThanOrEqual(3.05);
+        moves.push(d);
+      }
+    }
+    // Uniform in [-3, 3]: 40 draws cover both directions and reach past 1.5 pixels.
+    expect(Math.min(...moves)).toBeLessThan(-1.5);
+    expect(Math.max(...moves)).toBeGreaterThan(1.5);
+  });
+
+  it('keeps pixels in [0, 1] and is fast: 60,000 digits in a few seconds', () => {
+    const augment = augmentDigits({ seed: 3 });
+    const image = digit(2);
+    const start = performance.now();
+    let max = 0;
+    let min = 1;
+    for (let i = 0; i < 60000; i++) {
+      const out = augment(image);
+      if (i % 1000 === 0) for (const v of out) [max, min] = [Math.max(max, v), Math.min(min, v)];
+    }
+    const ms = performance.now() - start;
+    expect(min).toBeGreaterThanOrEqual(0);
+    expect(max).toBeLessThanOrEqual(1 + 1e-6);
+    expect(ms).toBeLessThan(10_000);
+  });
+
+  it('rejects bad ranges', () => {
+    expect(() => augmentDigits({ maxZoom: 1 })).toThrow(
+      'augmentDigits: maxZoom must be a number in [0, 1). Received: 1.',
+    );
+    expect(() => augmentDigits({ maxShift: -1 })).toThrow(
+      'augmentDigits: maxShift must be a number >= 0. Received: -1.',
+    );
+  });
+});
+
+describe('augmentSamples', () => {
+  it('augments x and keeps y as a Dataset map, the same for the same seed', async () => {
+    const ds = train.dataset().take(4);
+    const run = async () => {
+      const out: number[][] = [];
+      for await (const s of ds.map(augmentSamples({ seed: 9 }))) out.push([...s.x.slice(300, 310), ...s.y]);
+      return out;
+    };
+    const a = await run();
+    expect(a).toEqual(await run());
+    const plain: number[][] = [];
+    for await (const s of ds) plain.push([...s.x.slice(300, 310), ...s.y]);
+    expect(a.map((r) => r.slice(10))).toEqual(plain.map((r) => r.slice(10)));
+    expect(a.map((r) => r.slice(0, 10))).not.toEqual(plain.map((r) => r.slice(0, 10)));
+    const small = Dataset.fromArrays({
+      x: new Float32Array(9).fill(1),
+      y: new Float32Array(1),
+      xShape: [3, 3],
+      yShape: [1],
+    });
+    const none = augmentSamples({ width: 3, height: 3, maxShift: 0, maxRotationDegrees: 0, maxZoom: 0, seed: 0 });
+    for await (const s of small.map(none)) expect(Array.from(s.x)).toEqual(new Array(9).fill(1));
+  });
+});

@@ -1,0 +1,96 @@
+import { NeuriteError, type Tensor, tensor } from '@neurite/core';
+import type { Dataset, Sample } from './dataset.js';
+
+/** One batch: inputs [n, ...xShape] and targets [n, ...yShape], float32. */
+export interface Batch {
+  xs: Tensor;
+  ys: Tensor;
+}
+
+/** Options for Dataset.batch. */
+export interface BatchOptions {
+  /** Drop the last batch when it is smaller than batchSize. Default false. */
+  dropRemainder?: boolean;
+}
+
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+const shape = (s: number[]): string => `[${s.join(', ')}]`;
+
+/**
+ * A dataset cut into batches of tensors, one batch at a time, built from typed arrays. It is what
+ * model.fit(dataset.batch(32)) reads: the training loop disposes each batch after its step. When you
+ * iterate it yourself, dispose `xs` and `ys`.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from '@neurite/core';
+ * import { Dataset } from '@neurite/datasets';
+ * await useBackend('cpu');
+ * const ds = Dataset.fromArrays({ x: new Float32Array(10), y: new Float32Array(5), xShape: [2], yShape: [] });
+ * const batches = ds.batch(2);
+ * console.log(batches.count); // 3
+ * for await (const { xs, ys } of batches) {
+ *   console.log(xs.shape, ys.shape); // [ 2, 2 ] [ 2 ] twice, then [ 1, 2 ] [ 1 ]
+ *   xs.dispose();
+ *   ys.dispose();
+ * }
+ * ```
+ */
+export class BatchedDataset implements AsyncIterable<Batch> {
+  /** Batches per iteration, when the dataset's count is known. */
+  readonly count: number | undefined;
+  readonly dropRemainder: boolean;
+
+  constructor(
+    readonly dataset: Dataset,
+    readonly batchSize: number,
+    options: BatchOptions = {},
+  ) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new NeuriteError(
+        `Dataset.batch: batchSize must be a positive integer. Received: ${batchSize}. E.g. batch(32).`,
+      );
+    }
+    this.dropRemainder = options.dropRemainder ?? false;
+    const n = dataset.count;
+    this.count =
+      n === undefined ? undefined : this.dropRemainder ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
+    const { xShape, yShape } = this.dataset;
+    const xs = size(xShape);
+    const ys = size(yShape);
+    let bx = new Float32Array(this.batchSize * xs);
+    let by = new Float32Array(this.batchSize * ys);
+    let n = 0;
+    let index = 0;
+    const check = (s: Sample): void => {
+      if (s.x.length === xs && s.y.length === ys) return;
+      throw new NeuriteError(
+        `Dataset.batch: sample ${index} has ${s.x.length} x values and ${s.y.length} y values; expected ${xs} for ` +
+          `xShape ${shape(xShape)} and ${ys} for yShape ${shape(yShape)}. If a map() changed the sizes, ` +
+          'pass the new shapes: map(fn, { xShape, yShape }).',
+      );
+    };
+    const emit = (count: number): Batch => ({
+      xs: tensor(count === this.batchSize ? bx : bx.slice(0, count * xs), [count, ...xShape], 'float32'),
+      ys: tensor(count === this.batchSize ? by : by.slice(0, count * ys), [count, ...yShape], 'float32'),
+    });
+    for await (const s of this.dataset) {
+      check(s);
+      bx.set(s.x, n * xs);
+      by.set(s.y, n * ys);
+      n++;
+      index++;
+      if (n === this.batchSize) {
+        yield emit(n);
+        // The backend may keep the array it was given (cpu does): never write into it again.
+        bx = new Float32Array(this.batchSize * xs);
+        by = new Float32Array(this.batchSize * ys);
+        n = 0;
+      }
+    }
+    if (n > 0 && !this.dropRemainder) yield emit(n);
+  }
+}
