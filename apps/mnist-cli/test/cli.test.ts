@@ -155,6 +155,47 @@ describe('train, eval and predict', () => {
   });
 });
 
+describe('train options', () => {
+  it('trains a model described in a JSON file, with augmentation, and rejects a bad one', () => {
+    const spec = join(work, 'tiny.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        layers: [
+          { className: 'Flatten', config: { inputShape: [28, 28, 1] } },
+          { className: 'Dense', config: { units: 10, activation: 'softmax' } },
+        ],
+      }),
+    );
+    const out = join(work, 'tiny');
+    const r = run(
+      'train',
+      '--model',
+      spec,
+      '--augment',
+      '--limit',
+      '600',
+      '--epochs',
+      '1',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '0.1',
+      '--out',
+      out,
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('flatten');
+    expect(r.out).toMatch(/test accuracy: [0-9.]+%/);
+    const bad = join(work, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ layers: [{ className: 'Dense9', config: {} }] }));
+    const b = run('train', '--model', bad, '--out', join(work, 'bad-out'));
+    expect(b.code).toBe(1);
+    expect(b.err).toContain("Unknown layer 'Dense9'. Registered: neurite>Activation");
+    expect(existsSync(join(work, 'bad-out'))).toBe(false);
+  });
+});
+
 describe('interrupt and resume', () => {
   it('saves a checkpoint on Ctrl-C and resumes from it', async () => {
     const out = join(work, 'interrupted');
