@@ -5,6 +5,7 @@ import { evalHelp, evaluateCommand } from './commands/eval.js';
 import { info, infoHelp } from './commands/info.js';
 import { predict, predictHelp } from './commands/predict.js';
 import { train, trainHelp } from './commands/train.js';
+import { visualize, visualizeHelp } from './commands/visualize.js';
 import { UsageError } from './errors.js';
 
 const usage = `Usage: neurite-mnist <command> [options]
@@ -13,6 +14,7 @@ Commands:
   train      train a model on MNIST (the default CNN unless --model says otherwise)
   eval       test accuracy, per-class accuracy and confusion matrix of a trained model
   predict    classify digits in PNG or JPEG files
+  visualize  draw every layer's activations for one digit: PNGs and a self-contained report.html
   info       backends available here, the one chosen and why, versions
 
 Run neurite-mnist <command> --help for a command's options. Exit codes: 0 success, 1 failure,
@@ -22,6 +24,7 @@ const commands: Record<string, [(argv: string[]) => Promise<number>, string]> = 
   train: [train, trainHelp],
   eval: [evaluateCommand, evalHelp],
   predict: [predict, predictHelp],
+  visualize: [visualize, visualizeHelp],
   info: [info, infoHelp],
 };
 

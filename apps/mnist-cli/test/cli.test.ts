@@ -17,7 +17,7 @@ function run(...args: string[]) {
 
 describe('neurite-mnist usage', () => {
   it('prints help for every command', () => {
-    for (const c of ['train', 'eval', 'predict', 'info']) {
+    for (const c of ['train', 'eval', 'predict', 'visualize', 'info']) {
       const r = run(c, '--help');
       expect(r.code).toBe(0);
       expect(r.out).toContain(`Usage: neurite-mnist ${c}`);
@@ -29,7 +29,7 @@ describe('neurite-mnist usage', () => {
     const out = join(work, 'never');
     const cases: [string[], string][] = [
       [[], ''],
-      [['fly'], "neurite-mnist: unknown command 'fly'. Expected one of: train, eval, predict, info."],
+      [['fly'], "neurite-mnist: unknown command 'fly'. Expected one of: train, eval, predict, visualize, info."],
       [['train', '--epoch', '2', '--out', out], "neurite-mnist: train: unknown option '--epoch'"],
       [
         ['train', '--epochs', '0', '--out', out],
@@ -224,4 +224,27 @@ describe('interrupt and resume', () => {
     expect(r.out).toContain('epoch 2/2:');
     expect(JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')).epoch).toEqual([0, 1]);
   }, 300_000);
+});
+
+describe('visualize usage', () => {
+  it('explains missing or conflicting inputs and bad options', () => {
+    const cases: [string[], string][] = [
+      [['visualize', '--out', join(work, 'v')], 'visualize: give exactly one input: --image <file> or --index <n>.'],
+      [['visualize', '--index', '1'], 'visualize: --out <dir> is required'],
+      [
+        ['visualize', '--index', '1', '--out', join(work, 'v'), '--colormap', 'jet'],
+        'visualize: --colormap must be grey, viridis or diverging. Received: --colormap jet.',
+      ],
+      [
+        ['visualize', '--index', '10000', '--out', join(work, 'v')],
+        'visualize: --index must be in 0-9999. Received: --index 10000.',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toContain(message);
+    }
+    expect(existsSync(join(work, 'v'))).toBe(false);
+  });
 });

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { liveTensors, setSeed } from '@neurite/core';
 import { loadMnist } from '@neurite/datasets';
 import { type Callback, type History, loadModel, progressReporter, type Sequential } from '@neurite/model';
 import { getOptimizer } from '@neurite/optimizers';
+import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, num, parse } from '../args.js';
 import { augmentedBatches, heldOutBatches } from '../augment.js';
 import { startBackend } from '../backend.js';
@@ -10,6 +12,7 @@ import { readJson, writeJson } from '../io.js';
 import { buildModel } from '../models.js';
 import { defaultOut, rememberModel } from '../paths.js';
 import { progressPrinter } from '../progress.js';
+import { buildReport } from '../report.js';
 
 export const trainHelp = `Usage: neurite-mnist train [options]
 
@@ -30,6 +33,8 @@ Options:
   --limit <n>               use only the first n training (and n test) images
   --out <dir>               where to write the model (default $NEURITE_HOME/mnist/model, NEURITE_HOME=~/.neurite)
   --resume <dir>            continue training from a checkpoint folder
+  --report                  at the end, write report.html (curves, confusion matrix, every layer's
+                            activations for a test digit) and one PNG per layer in <out>/report/
   --verbose                 stack traces on errors
   -h, --help                this help`;
 
@@ -58,6 +63,7 @@ export async function train(argv: string[]): Promise<number> {
     limit: { type: 'string' },
     out: { type: 'string' },
     resume: { type: 'string' },
+    report: { type: 'boolean' },
   });
   if (v.help) {
     console.log(trainHelp);
@@ -212,5 +218,11 @@ export async function train(argv: string[]): Promise<number> {
     trainSeconds: trainSecs,
   });
   console.log(`model saved to ${out}`);
+  if (v.report) {
+    const report = await buildReport(model, data.test.images.slice(0, 784), { history, test: data.test });
+    const pngs = await writeLayerPngs(join(out, 'report'), report);
+    await writeReport(join(out, 'report.html'), report);
+    console.log(`report: ${join(out, 'report.html')} (${pngs.length} PNGs in ${join(out, 'report')})`);
+  }
   return 0;
 }

@@ -1,0 +1,79 @@
+import { join, resolve } from 'node:path';
+import { loadMnist } from '@neurite/datasets';
+import { type History, loadModel } from '@neurite/model';
+import { writeLayerPngs, writeReport } from '@neurite/viz/node';
+import { int, parse } from '../args.js';
+import { startBackend } from '../backend.js';
+import { UsageError } from '../errors.js';
+import { readImage, toMnist } from '../image.js';
+import { readJson } from '../io.js';
+import { modelDir } from '../paths.js';
+import { buildReport } from '../report.js';
+
+export const visualizeHelp = `Usage: neurite-mnist visualize [options] (--image <png|jpg> | --index <n>) --out <dir>
+
+Runs one digit through a trained model and draws every layer's activation output: one PNG per layer
+(in model order) and report.html, a self-contained page with the model summary, training curves, the
+confusion matrix, the input, every layer's activations, the prediction and a gallery of mistakes.
+
+Options:
+  --model <dir>                  the model folder (default: the one the last train wrote)
+  --image <file>                 a PNG or JPEG digit (prepared as MNIST was)
+  --index <n>                    or the n-th MNIST test image (0-9999)
+  --out <dir>                    where to write the PNGs and report.html
+  --colormap <grey|viridis|diverging>   feature-map colours (default viridis)
+  --normalize <channel|layer>    scale each channel on its own, or one scale per layer (default channel)
+  --backend <name>               cpu | wasm | webgpu | auto
+  --verbose                      stack traces on errors
+  -h, --help                     this help`;
+
+export async function visualize(argv: string[]): Promise<number> {
+  const { values: v } = parse('visualize', argv, {
+    model: { type: 'string' },
+    image: { type: 'string' },
+    index: { type: 'string' },
+    out: { type: 'string' },
+    colormap: { type: 'string' },
+    normalize: { type: 'string' },
+  });
+  if (v.help) {
+    console.log(visualizeHelp);
+    return 0;
+  }
+  if ((v.image === undefined) === (v.index === undefined)) {
+    throw new UsageError('visualize: give exactly one input: --image <file> or --index <n>.');
+  }
+  if (!v.out) throw new UsageError('visualize: --out <dir> is required: the folder for the PNGs and report.html.');
+  const colormap = (v.colormap as string | undefined) ?? 'viridis';
+  if (!['grey', 'viridis', 'diverging'].includes(colormap)) {
+    throw new UsageError(`visualize: --colormap must be grey, viridis or diverging. Received: --colormap ${colormap}.`);
+  }
+  const normalize = (v.normalize as string | undefined) ?? 'channel';
+  if (!['channel', 'layer'].includes(normalize)) {
+    throw new UsageError(`visualize: --normalize must be channel or layer. Received: --normalize ${normalize}.`);
+  }
+  const index = int('visualize', 'index', v.index as string | undefined, 0);
+  if (index !== undefined && index > 9999)
+    throw new UsageError(`visualize: --index must be in 0-9999. Received: --index ${index}.`);
+  const input = v.image ? toMnist(readImage(v.image as string)) : undefined;
+  const dir = modelDir('visualize', v.model as string | undefined);
+  await startBackend(v.backend as string | undefined);
+  const model = await loadModel(dir);
+  const { test } = await loadMnist();
+  const pixels = input ?? test.images.slice((index as number) * 784, ((index as number) + 1) * 784);
+  const report = await buildReport(model, pixels, {
+    colormap: colormap as 'viridis',
+    normalize: normalize as 'channel',
+    history: readJson<History>(dir, 'history.json'),
+    test,
+    title: `What ${model.name} sees: ${v.image ? String(v.image) : `MNIST test image ${index} (label ${test.labels[index as number]})`}`,
+  });
+  const out = resolve(v.out as string);
+  const files = await writeLayerPngs(out, report);
+  await writeReport(join(out, 'report.html'), report);
+  console.log(
+    `prediction: ${report.prediction.digit} (${(Math.max(...report.prediction.probabilities) * 100).toFixed(1)}%)`,
+  );
+  console.log(`wrote ${files.length} PNGs and ${join(out, 'report.html')}`);
+  return 0;
+}

@@ -1,0 +1,65 @@
+import { type Tensor, tensor4d } from '@neurite/core';
+import type { ImageSplit } from '@neurite/datasets';
+import { confusionMatrix, type History, type Sequential } from '@neurite/model';
+import type { ActivationReport } from '@neurite/viz/node';
+
+export interface ReportOptions {
+  colormap?: 'grey' | 'viridis' | 'diverging';
+  normalize?: 'channel' | 'layer';
+  history?: History;
+  /** Test images for the confusion matrix and the gallery of mistakes. */
+  test?: ImageSplit;
+  title?: string;
+}
+
+/** Everything the activation report shows, for one input digit (784 values in [0, 1]). */
+export async function buildReport(
+  model: Sequential,
+  input: Float32Array,
+  o: ReportOptions = {},
+): Promise<ActivationReport> {
+  const x = tensor4d(input, [1, 28, 28, 1]);
+  const acts = model.activations(x);
+  const layers = [];
+  for (const a of acts) {
+    layers.push({
+      name: a.name,
+      className: a.className,
+      shape: a.shape,
+      values: new Float32Array(await a.output.data()),
+    });
+    a.output.dispose();
+  }
+  x.dispose();
+  const probabilities = Array.from(layers[layers.length - 1].values);
+  const digit = probabilities.indexOf(Math.max(...probabilities));
+  const report: ActivationReport = {
+    title: o.title ?? `What ${model.name} sees`,
+    summary: model.summary({ print: false }),
+    input: { values: input, shape: [28, 28] },
+    layers,
+    prediction: { digit, probabilities },
+    options: { colormap: o.colormap, normalize: o.normalize },
+  };
+  if (o.history && o.history.epoch.length > 0) report.history = o.history;
+  if (o.test) {
+    const { x: tx } = o.test.toTensors({ oneHot: false });
+    const probs: Tensor = model.predict(tx);
+    const predicted = Array.from(await probs.argMax(-1).data());
+    probs.dispose();
+    tx.dispose();
+    const labels = Array.from(o.test.labels);
+    report.confusionMatrix = confusionMatrix(labels, predicted, 10);
+    report.misclassified = [];
+    for (let i = 0; i < labels.length && report.misclassified.length < 24; i++) {
+      if (predicted[i] !== labels[i]) {
+        report.misclassified.push({
+          values: o.test.images.slice(i * 784, (i + 1) * 784),
+          label: labels[i],
+          predicted: predicted[i],
+        });
+      }
+    }
+  }
+  return report;
+}
