@@ -87,6 +87,8 @@ export async function loadFashionMnist(options: LoadOptions & { dir?: string } =
       fix: FIX,
       limit: options.limit,
     });
-  const [train, test] = await Promise.all([split('train'), split('t10k')]);
+  // One split after the other: a missing or broken file is then always reported in the same order.
+  const train = await split('train');
+  const test = await split('t10k');
   return { train, test };
 }

@@ -55,6 +55,8 @@ export async function loadMnist(options: LoadOptions = {}): Promise<ImageSets> {
       fix: FIX,
       limit: options.limit,
     });
-  const [train, test] = await Promise.all([split('train'), split('t10k')]);
+  // One split after the other: a missing or broken file is then always reported in the same order.
+  const train = await split('train');
+  const test = await split('t10k');
   return { train, test };
 }

@@ -1,4 +1,4 @@
-import { NeuriteError, type Tensor, tensor, tidy } from '@neurite/core';
+import { NeuriteError, type Tensor, tidy } from '@neurite/core';
 import { type Layer, type Shape, serializeLayer } from '@neurite/layers';
 import { getLoss, type Loss, type LossSpec } from '@neurite/losses';
 import { getOptimizer, type Optimizer } from '@neurite/optimizers';
@@ -247,7 +247,7 @@ export class Sequential {
   }
 
   set learningRate(lr: number) {
-    (this.requireCompiled('learningRate').optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.requireCompiled('learningRate').optimizer.learningRate = lr;
   }
 
   /**
@@ -301,9 +301,4 @@ export class Sequential {
 /** Builds a Sequential model from a list of layers. */
 export function sequential(layers: Layer[], options: { name?: string; inputShape?: number[] } = {}): Sequential {
   return new Sequential(layers, options);
-}
-
-/** Makes a tensor from host data (used by the training loop). */
-export function fromHost(values: Float32Array, shape: number[]): Tensor {
-  return tensor(values, shape);
 }

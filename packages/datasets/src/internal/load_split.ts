@@ -32,10 +32,9 @@ export function checkLimit(where: string, limit: number | undefined): void {
 
 /** 28 x 28 uint8 images and uint8 labels 0..9, one per image; at most `limit` of them. */
 export async function loadSplit(f: SplitFiles): Promise<ImageSplit> {
-  const [images, labels] = await Promise.all([
-    readIdxFile(f.images, { fix: f.fix }),
-    readIdxFile(f.labels, { fix: f.fix }),
-  ]);
+  // Sequential, so that when both files are bad the same one is always reported.
+  const images = await readIdxFile(f.images, { fix: f.fix });
+  const labels = await readIdxFile(f.labels, { fix: f.fix });
   const [n, h, w] = images.dims;
   if (images.type !== 'uint8' || images.dims.length !== 3 || h !== HEIGHT || w !== WIDTH) {
     throw new NeuriteError(
