@@ -1,0 +1,145 @@
+// Training throughput of the reference CNN (the Keras "simple MNIST convnet": conv 32, pool, conv 64,
+// pool, flatten, dropout 0.5, dense 10 softmax; categorical cross-entropy; Adam 1e-3; batch 128) per
+// backend, with Neurite's kernels and with tfjs's stock kernels in the same run, plus inference.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import {
+  engine,
+  getBackendPlugin,
+  oneHot,
+  randomNormal,
+  randomUniformInt,
+  registerKernel,
+  setSeed,
+  stockKernel,
+  tidy,
+  unregisterKernel,
+  useBackend,
+} from '@neurite/core';
+import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '@neurite/layers';
+import { sequential } from '@neurite/model';
+import { table } from './lib.mjs';
+
+function referenceModel() {
+  setSeed(1);
+  const model = sequential([
+    new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    new MaxPooling2D(),
+    new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    new MaxPooling2D(),
+    new Flatten(),
+    new Dropout({ rate: 0.5 }),
+    new Dense({ units: 10, activation: 'softmax' }),
+  ]);
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+/** Swaps Neurite's kernels on a backend for tfjs's stock ones (or back); returns the kernels it could not swap. */
+function useStock(backend, stock) {
+  const missing = [];
+  for (const k of getBackendPlugin(backend)?.kernels ?? []) {
+    const original = stockKernel(k.kernelName, backend);
+    if (!original) {
+      missing.push(k.kernelName);
+      continue;
+    }
+    unregisterKernel(k.kernelName, backend);
+    registerKernel(stock ? original : k);
+    if (stock && original.setupFunc) original.setupFunc(engine().backend);
+  }
+  return missing;
+}
+
+async function measure(backend, batch, steps) {
+  const model = referenceModel();
+  const x = randomNormal([batch, 28, 28, 1]);
+  const y = tidy(() => oneHot(randomUniformInt([batch], 0, 10), 10).toFloat());
+  const times = [];
+  let peak = 0;
+  for (let i = 0; i < steps + 2; i++) {
+    const t0 = performance.now();
+    await model.fit(x, y, { epochs: 1, batchSize: batch, shuffle: false });
+    if (i >= 2) times.push(performance.now() - t0);
+    peak = Math.max(peak, engine().memory().numBytes, process.memoryUsage().rss);
+  }
+  times.sort((a, b) => a - b);
+  const step = times[Math.floor(times.length / 2)];
+  const t0 = performance.now();
+  for (let i = 0; i < 3; i++) await model.predict(x).data();
+  const inferMs = (performance.now() - t0) / 3;
+  x.dispose();
+  y.dispose();
+  model.dispose();
+  return {
+    stepMs: step,
+    samplesPerSecond: (batch * 1000) / step,
+    inferenceSamplesPerSecond: (batch * 1000) / inferMs,
+    peakRssMb: peak / 2 ** 20,
+  };
+}
+
+export async function benchTrain({ backends, withTorch }) {
+  const rows = [];
+  for (const backend of backends) {
+    await useBackend(backend);
+    // SwiftShader emulates the GPU on the CPU: a small batch, and never a GPU's speed.
+    const batch = backend === 'webgpu' ? 16 : 128;
+    const ours = await measure(backend, batch, backend === 'webgpu' ? 2 : 5);
+    rows.push({ backend, impl: 'neurite', batch, ...ours });
+    const missing = useStock(backend, true);
+    if (missing.length) {
+      rows.push({ backend, impl: `tfjs stock: cannot train (no ${missing.join(', ')})`, batch });
+    } else {
+      // tfjs's stock cpu kernels take seconds per sample: time a small batch.
+      const stockBatch = backend === 'cpu' ? 8 : batch;
+      rows.push({ backend, impl: 'tfjs stock', batch: stockBatch, ...(await measure(backend, stockBatch, 1)) });
+    }
+    useStock(backend, false);
+  }
+  if (withTorch) {
+    // Debian's python3-torch installs for Debian's own python (/usr/bin/python3), not a pyenv one.
+    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    if (spawnSync(python, ['-c', 'import torch']).status !== 0) {
+      console.log('--with-torch: installing python3-torch with apt-get (Debian 1.13)...');
+      spawnSync('apt-get', ['install', '-y', '-qq', 'python3-torch'], {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    }
+    const r = spawnSync(python, ['bench/torch_cnn.py'], { encoding: 'utf8' });
+    if (r.status === 0)
+      rows.push({
+        backend: 'pytorch cpu',
+        impl: 'PyTorch',
+        batch: 128,
+        ...JSON.parse(r.stdout.trim().split('\n').pop()),
+      });
+    else
+      rows.push({
+        backend: 'pytorch cpu',
+        impl: `PyTorch did not run: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`,
+        batch: 128,
+      });
+  }
+  const best = Math.max(...rows.filter((r) => r.impl === 'neurite').map((r) => r.samplesPerSecond ?? 0));
+  for (const r of rows) r.ratioToBest = r.samplesPerSecond ? r.samplesPerSecond / best : null;
+  return rows;
+}
+
+export function printTrain(rows) {
+  const fmt = (v, d = 0) => (v == null ? '-' : v.toFixed(d));
+  return table(
+    rows.map((r) => ({
+      backend: r.backend,
+      impl: r.impl,
+      batch: r.batch,
+      'step ms': fmt(r.stepMs),
+      'train samples/s': fmt(r.samplesPerSecond),
+      'infer samples/s': fmt(r.inferenceSamplesPerSecond),
+      'peak RSS MB': fmt(r.peakRssMb),
+      'vs best neurite': r.ratioToBest == null ? '-' : `${r.ratioToBest.toFixed(2)}x`,
+    })),
+    ['backend', 'impl', 'batch', 'step ms', 'train samples/s', 'infer samples/s', 'peak RSS MB', 'vs best neurite'],
+  );
+}
