@@ -1,0 +1,45 @@
+// The Neurite docs site: the guides and the course from the repo's docs/ folder, and the typedoc API
+// reference (built into /api/ by build.mjs).
+import { defineConfig } from 'vitepress';
+
+export default defineConfig({
+  title: 'Neurite',
+  description: 'Deep learning in TypeScript, on TensorFlow.js kernels: learn it, then do it.',
+  srcDir: '../../docs',
+  outDir: './dist',
+  cleanUrls: false,
+  head: [['link', { rel: 'icon', href: '/favicon.ico' }]],
+  // The API reference is generated after VitePress runs; links into it are checked by the site test.
+  ignoreDeadLinks: [/^\/api\//],
+  themeConfig: {
+    nav: [
+      { text: 'Guide', link: '/guide/getting-started' },
+      { text: 'Course', link: '/course/01-forward-propagation' },
+      { text: 'API', link: '/api/index.html', target: '_self' },
+    ],
+    sidebar: [
+      {
+        text: 'Guide',
+        items: [
+          { text: 'Getting started', link: '/guide/getting-started' },
+          { text: 'Backends', link: '/backends' },
+          { text: 'Writing a layer plugin', link: '/guide/writing-a-layer-plugin' },
+          { text: 'The NoisyDense plugin', link: '/guide/noisy-dense-plugin' },
+          { text: 'The model file format', link: '/model-format' },
+          { text: 'Architecture', link: '/architecture' },
+        ],
+      },
+      {
+        text: 'Course',
+        items: [
+          { text: '1. Forward propagation', link: '/course/01-forward-propagation' },
+          { text: '2. Activation functions', link: '/course/02-activation-functions' },
+          { text: '3. Deeper networks', link: '/course/03-deeper-networks' },
+          { text: '4. Backpropagation and gradient descent', link: '/course/04-backpropagation-and-gradient-descent' },
+          { text: '5. A CNN on MNIST', link: '/course/05-cnn-on-mnist' },
+          { text: '6. Visualising activations', link: '/course/06-visualising-activations' },
+        ],
+      },
+    ],
+  },
+});
