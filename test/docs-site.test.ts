@@ -2,7 +2,7 @@
 // course page opened in headless Chromium (no console errors), every internal link followed (no 404),
 // and screenshots kept in test-output/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,12 @@ describe('the docs site', () => {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // WebGPU in headless Chromium, over SwiftShader (a CPU Vulkan) from Debian's chromium package;
+        // with the GPU process disabled (no hardware GPU here) Chromium serves WebGPU from it.
+        '--enable-unsafe-webgpu',
+        '--enable-features=Vulkan',
+        '--use-vulkan=swiftshader',
+        '--use-webgpu-adapter=swiftshader',
       ],
     });
   }, 180_000);
@@ -61,6 +67,7 @@ describe('the docs site', () => {
       '/course/05-cnn-on-mnist.html',
       '/course/06-visualising-activations.html',
       '/api/index.html',
+      '/demo.html',
     ];
     const links = new Set<string>();
     mkdirSync(shots, { recursive: true });
@@ -88,4 +95,45 @@ describe('the docs site', () => {
     expect(broken).toEqual([]);
     expect(links.size).toBeGreaterThan(20);
   }, 180_000);
+
+  for (const backend of ['cpu', 'wasm', 'webgpu']) {
+    it(`the live demo predicts a drawn 1 and shows every layer, on ${backend}`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(e.message));
+      const log: string[] = [];
+      page.on('console', (m) => log.push(`${m.type()}: ${m.text()}`));
+      await page.goto(`${base}/demo/index.html?backend=${backend}`);
+      await page.waitForSelector('body[data-ready=true]', { timeout: 90_000 }).catch(async (e) => {
+        throw new Error(
+          `${(e as Error).message}\nbackend: ${await page.$eval('#backend', (el) => el.textContent)}\n${log.join('\n')}`,
+        );
+      });
+      // It says which backend runs, and it is the one asked for.
+      expect(await page.$eval('#backend', (e) => (e as HTMLElement).dataset.backend)).toBe(backend);
+      const box = await (await page.$('#pad'))?.boundingBox();
+      if (!box) throw new Error('no drawing canvas');
+      await page.mouse.move(box.x + 140, box.y + 40);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 140, box.y + 240, { steps: 20 });
+      await page.mouse.up();
+      await page.click('#predict');
+      await page.waitForSelector('#prediction[data-digit]', { timeout: 90_000 }).catch(async (e) => {
+        throw new Error(
+          `${(e as Error).message}\nprediction: ${await page.$eval('#prediction', (el) => el.textContent)}\n${log.join('\n')}`,
+        );
+      });
+      expect(await page.$eval('#prediction', (e) => (e as HTMLElement).dataset.digit)).toBe('1');
+      const layers = JSON.parse(readFileSync(`${root}apps/docs/demo/model/model.json`, 'utf8')).layers.map(
+        (l: { config: { name: string } }) => l.config.name,
+      );
+      expect(await page.$$eval('.layer', (els) => els.map((e) => (e as HTMLElement).dataset.layer))).toEqual(layers);
+      await page.screenshot({ path: `${shots}demo-${backend}.png`, fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 180_000);
+  }
 });

@@ -10,11 +10,12 @@ export default defineConfig({
   cleanUrls: false,
   head: [['link', { rel: 'icon', href: '/favicon.ico' }]],
   // The API reference is generated after VitePress runs; links into it are checked by the site test.
-  ignoreDeadLinks: [/^\/api\//],
+  ignoreDeadLinks: [/^\/api\//, /^\/demo\//],
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
       { text: 'Course', link: '/course/01-forward-propagation' },
+      { text: 'Live demo', link: '/demo' },
       { text: 'API', link: '/api/index.html', target: '_self' },
     ],
     sidebar: [

@@ -18,3 +18,4 @@ export { encodeIdx, type Idx, type IdxData, type IdxType, parseIdx } from './idx
 export { type ReadIdxOptions, readIdxFile } from './idx_file.js';
 export type { ImageSplit, LabelOptions } from './image_split.js';
 export { type ImageSets, type LoadOptions, loadMnist } from './mnist.js';
+export { prepareDigit, type RgbaPixels } from './prepare_digit.js';
