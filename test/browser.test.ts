@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { launchChromium } from './chromium.js';
 
 it('computes on cpu and draws a feature map to a canvas in Chromium', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'neurite-browser-'));
@@ -45,19 +45,7 @@ window.result = { backend: info.name, sum, width: canvas.width, height: canvas.h
     join(dir, 'index.html'),
     '<!doctype html><meta charset="utf-8"><body><script type="module" src="app.js"></script></body>',
   );
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--allow-file-access-from-files',
-    ],
-  });
+  const browser = await launchChromium({ allowFileAccess: true });
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -6,8 +6,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = fileURLToPath(new URL('../test-output/', import.meta.url));
@@ -21,24 +22,7 @@ describe('the docs site', () => {
     const { serve } = await import('../apps/docs/serve.mjs');
     server = await serve(0);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // WebGPU in headless Chromium, over SwiftShader (a CPU Vulkan) from Debian's chromium package;
-        // with the GPU process disabled (no hardware GPU here) Chromium serves WebGPU from it.
-        '--enable-unsafe-webgpu',
-        '--enable-features=Vulkan',
-        '--use-vulkan=swiftshader',
-        '--use-webgpu-adapter=swiftshader',
-      ],
-    });
+    browser = await launchChromium({ webgpu: true });
   }, 180_000);
 
   afterAll(async () => {

@@ -71,6 +71,8 @@ export async function describeBackends(title: string, body: (backend: string) =>
           });
         });
       } else {
+        // Only a backend left out of NEURITE_REQUIRE_BACKENDS lands here (e.g. webgpu on a machine without
+        // Vulkan, when a developer says so); the skip carries the reason in its title. CI requires all three.
         describe.skip(`${title} [${name}] (unavailable: ${availability.reason})`, () => {
           it('skipped', () => {});
         });
