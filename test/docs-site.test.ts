@@ -54,12 +54,24 @@ describe('the docs site', () => {
       '/demo.html',
     ];
     const links = new Set<string>();
+    let pictures = 0;
     mkdirSync(shots, { recursive: true });
     for (const path of pages) {
       const res = await page.goto(`${base}${path}`);
       expect(res?.status(), path).toBe(200);
       const title = await page.title();
       expect(title, path).toMatch(/Neurite/);
+      // Every picture loads (the course's are drawn by apps/docs/pictures.mjs at build time), and every
+      // course chapter has at least one.
+      const images = await page.$$eval('.vp-doc img', (imgs) =>
+        imgs.map((i) => ({ src: (i as HTMLImageElement).src, ok: (i as HTMLImageElement).naturalWidth > 0 })),
+      );
+      expect(
+        images.filter((i) => !i.ok).map((i) => i.src),
+        path,
+      ).toEqual([]);
+      if (path.startsWith('/course/')) expect(images.length, path).toBeGreaterThan(0);
+      pictures += images.length;
       for (const href of await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href))) {
         if (href.startsWith(base)) links.add(href.split('#')[0]);
       }
@@ -71,6 +83,7 @@ describe('the docs site', () => {
       }
     }
     expect(errors).toEqual([]);
+    expect(pictures).toBeGreaterThanOrEqual(14);
     const broken: string[] = [];
     for (const link of links) {
       const r = await fetch(link);
@@ -79,6 +92,48 @@ describe('the docs site', () => {
     expect(broken).toEqual([]);
     expect(links.size).toBeGreaterThan(20);
   }, 180_000);
+
+  it("chapter 4's demo trains by gradient descent in the page, switched by its own backend buttons to cpu, wasm and webgpu", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/course/04-backpropagation-and-gradient-descent.html`);
+    const demo = 'neurite-train-demo';
+    // The widgets bundle is loaded by the theme when the page has a widget; it starts a backend at once.
+    await page.waitForSelector(`${demo} .neurite-status[data-backend]`, { timeout: 90_000 });
+    for (const backend of ['cpu', 'wasm', 'webgpu']) {
+      await page.click(`${demo} button[data-backend=${backend}]`);
+      await page.waitForSelector(`${demo} .neurite-status[data-backend=${backend}]`, { timeout: 90_000 });
+      // Chapter 4's data and model (one sigmoid unit from zero weights, alpha = 3): 60 steps.
+      await page.fill(`${demo} input[name=epochs]`, '60');
+      await page.click(`${demo} button[name=train]`);
+      await page
+        .waitForSelector(`${demo}[data-state=done][data-backend=${backend}]`, { timeout: 120_000 })
+        .catch(async (e) => {
+          throw new Error(`${(e as Error).message}\n${await page.$eval(`${demo} .result`, (el) => el.textContent)}`);
+        });
+      const run = await page.$eval(demo, (el) => ({ ...(el as HTMLElement).dataset }));
+      expect(run.epochs).toBe('60');
+      // Zero weights predict 0.5 everywhere: J starts at ln 2. The chapter's loop has J = 0.3015 after 60
+      // updates; fit reports each epoch's J before its update, so epoch 60 shows J after 59 updates.
+      expect(Number(run.firstLoss)).toBeCloseTo(Math.LN2, 3);
+      expect(Number(run.lastLoss)).toBeGreaterThan(0.3);
+      expect(Number(run.lastLoss)).toBeLessThan(0.31);
+      // The boundary picture: the model says 1 (red) top right, where x0 + x1 > 1, and 0 (blue) bottom left.
+      const [topRight, bottomLeft] = await page.$eval(`${demo} canvas`, (c) => {
+        const ctx = (c as HTMLCanvasElement).getContext('2d') as CanvasRenderingContext2D;
+        return [Array.from(ctx.getImageData(230, 2, 1, 1).data), Array.from(ctx.getImageData(2, 230, 1, 1).data)];
+      });
+      expect(topRight[0]).toBeGreaterThan(topRight[2]);
+      expect(bottomLeft[2]).toBeGreaterThan(bottomLeft[0]);
+      await page.screenshot({ path: `${shots}docs-course-4-${backend}.png`, fullPage: false });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 400_000);
 
   for (const backend of ['cpu', 'wasm', 'webgpu']) {
     it(`the live demo predicts a drawn 1 and shows every layer, on ${backend}`, async () => {

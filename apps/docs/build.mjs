@@ -9,6 +9,8 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const bin = (name) => join(here, 'node_modules', '.bin', name);
+// The course's pictures first: VitePress copies docs/public/ into the site.
+execFileSync(process.execPath, [join(here, 'pictures.mjs')], { cwd: here, stdio: 'inherit' });
 execFileSync(bin('vitepress'), ['build'], { cwd: here, stdio: 'inherit' });
 execFileSync(
   bin('typedoc'),
@@ -22,13 +24,14 @@ execFileSync(
 // that demo/make-model.sh trains with the CLI.
 const demo = join(here, 'dist', 'demo');
 mkdirSync(join(demo, 'wasm'), { recursive: true });
+// app.js is the demo page; widgets.js holds the custom elements that pages such as chapter 4 embed.
 await build({
-  entryPoints: [join(here, 'demo', 'app.ts')],
+  entryPoints: [join(here, 'demo', 'app.ts'), join(here, 'demo', 'widgets.ts')],
   bundle: true,
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
-  outfile: join(demo, 'app.js'),
+  outdir: demo,
   // Node-only loaders (files, zlib) are dynamic imports on code paths a page never takes.
   external: ['node:*'],
   logLevel: 'error',

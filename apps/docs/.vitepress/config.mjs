@@ -9,6 +9,8 @@ export default defineConfig({
   outDir: './dist',
   cleanUrls: false,
   head: [['link', { rel: 'icon', href: '/favicon.ico' }]],
+  // <neurite-...> tags in the markdown are the live widgets (demo/widgets.ts), not Vue components.
+  vue: { template: { compilerOptions: { isCustomElement: (tag) => tag.startsWith('neurite-') } } },
   // The API reference is generated after VitePress runs; links into it are checked by the site test.
   ignoreDeadLinks: [/^\/api\//, /^\/demo\//],
   themeConfig: {
