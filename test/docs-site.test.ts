@@ -44,6 +44,7 @@ describe('the docs site', () => {
       '/guide/writing-a-layer-plugin.html',
       '/guide/noisy-dense-plugin.html',
       '/model-format.html',
+      '/architecture.html',
       '/course/01-forward-propagation.html',
       '/course/02-activation-functions.html',
       '/course/03-deeper-networks.html',
@@ -75,12 +76,9 @@ describe('the docs site', () => {
       for (const href of await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href))) {
         if (href.startsWith(base)) links.add(href.split('#')[0]);
       }
-      if (path === '/' || path.includes('01-forward')) {
-        await page.screenshot({
-          path: `${shots}docs-${path === '/' ? 'home' : 'course-1'}.png`,
-          fullPage: path !== '/',
-        });
-      }
+      // One screenshot per page, e.g. test-output/docs-course-01-forward-propagation.png.
+      const slug = path === '/' ? 'home' : path.replace(/^\/|\.html$|\/index$/g, '').replace(/\//g, '-');
+      await page.screenshot({ path: `${shots}docs-${slug}.png`, fullPage: path !== '/' });
     }
     expect(errors).toEqual([]);
     expect(pictures).toBeGreaterThanOrEqual(14);
