@@ -72,7 +72,10 @@ export interface PoolCase {
   pad: 'same' | 'valid';
 }
 
-/** dx of max pooling by definition: dy goes to the first largest value of each window. */
+/**
+ * dx of max pooling by definition: dy goes to the first largest value of each window (row-major
+ * order, padding skipped). A NaN never compares greater, so it is picked only as a window's first value.
+ */
 export function maxPoolGradReference(c: PoolCase, x: Float32Array, dy: Float32Array): Float64Array {
   const g = convGeometry({
     batch: c.batch,
@@ -97,7 +100,7 @@ export function maxPoolGradReference(c: PoolCase, x: Float32Array, dy: Float32Ar
               const ix = xo * c.stride + kx - g.left;
               if (iy < 0 || iy >= c.height || ix < 0 || ix >= c.width) continue;
               const i = ((b * c.height + iy) * c.width + ix) * c.channels + ch;
-              if (x[i] > best) {
+              if (at < 0 || x[i] > best) {
                 best = x[i];
                 at = i;
               }
@@ -127,4 +130,21 @@ export function conv2dInputGradReference(c: ConvCase, dy: Float32Array, w: Float
                   dy[((b * oh + y) * ow + x) * co + o] * w[((kh * fw + kw) * ci + i) * co + o];
           }
   return dx;
+}
+
+/** Sum over `axes` by definition, in float64; the result is laid out as the kept axes in order. */
+export function sumReference(x: ArrayLike<number>, shape: number[], axes: number[]): Float64Array {
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const out = new Float64Array(kept.reduce((a, i) => a * shape[i], 1));
+  const index = new Array(shape.length).fill(0);
+  for (let flat = 0; flat < x.length; flat++) {
+    let o = 0;
+    for (const i of kept) o = o * shape[i] + index[i];
+    out[o] += x[flat];
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+  return out;
 }

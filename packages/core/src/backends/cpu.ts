@@ -1,10 +1,12 @@
 import * as tf from '#tfjs';
 import { cpuConv2DBackpropFilter } from '../kernels/conv2d_backprop_filter_cpu.js';
 import { cpuMaxPoolGrad } from '../kernels/max_pool_grad.js';
+import { cpuSum } from '../kernels/sum.js';
 import type { BackendPlugin } from './plugin.js';
 
 /**
- * tfjs's plain-JavaScript backend, with Neurite's fast Conv2DBackpropFilter. Always available.
+ * tfjs's plain-JavaScript backend, with Neurite's faster Conv2DBackpropFilter, MaxPoolGrad and Sum
+ * (over leading axes, as for a bias gradient). Always available.
  *
  * @example
  * ```ts
@@ -22,7 +24,7 @@ export const cpu: BackendPlugin = {
   async init() {
     // The bundled tfjs-backend-cpu registered its factory when it loaded.
   },
-  kernels: [cpuConv2DBackpropFilter, cpuMaxPoolGrad],
+  kernels: [cpuConv2DBackpropFilter, cpuMaxPoolGrad, cpuSum],
   onActivate(backend) {
     // Silence tfjs's one-time advertisement for tfjs-node on first write.
     (backend as unknown as { firstUse: boolean }).firstUse = false;

@@ -1,5 +1,6 @@
 import * as tf from '#tfjs';
 import { NeuriteError } from '../errors.js';
+import { getStockKernel, keepStockKernel } from '../internal/stock_kernels.js';
 import { cpu } from './cpu.js';
 import type { BackendDetails, BackendName, BackendPlugin } from './plugin.js';
 import { wasm } from './wasm.js';
@@ -11,7 +12,6 @@ const plugins = new Map<string, BackendPlugin>([
 ]);
 const initialised = new Set<string>();
 const kernelsInstalled = new Set<string>();
-const stock = new Map<string, tf.KernelConfig>();
 
 /** Where the active backend's name came from. */
 export type BackendSource = 'argument' | 'NEURITE_BACKEND' | 'default';
@@ -175,8 +175,7 @@ async function activate(
       // Ours replace tfjs's stock kernel of the same name (e.g. Conv2DBackpropFilter on cpu).
       const existing = tf.getKernel(kernel.kernelName, plugin.name);
       if (existing) {
-        if (!stock.has(`${plugin.name}/${kernel.kernelName}`))
-          stock.set(`${plugin.name}/${kernel.kernelName}`, existing);
+        keepStockKernel(existing);
         tf.unregisterKernel(kernel.kernelName, plugin.name);
       }
       tf.registerKernel({ ...kernel, backendName: plugin.name });
@@ -214,7 +213,7 @@ async function activate(
  * ```
  */
 export function stockKernel(kernelName: string, backendName: string): tf.KernelConfig | undefined {
-  return stock.get(`${backendName}/${kernelName}`);
+  return getStockKernel(kernelName, backendName);
 }
 
 /**

@@ -1,7 +1,9 @@
 import * as tf from '#tfjs';
 import { wasmConv2DBackpropFilter } from '../kernels/conv2d_backprop_filter_wasm.js';
 import { wasmConv2DBackpropInput } from '../kernels/conv2d_backprop_input_wasm.js';
+import { wasmCast, wasmIdentity } from '../kernels/identity_wasm.js';
 import { wasmMaxPoolGrad } from '../kernels/max_pool_grad.js';
+import { wasmSum } from '../kernels/sum.js';
 import type { BackendPlugin } from './plugin.js';
 
 let wasmDir: string | undefined;
@@ -30,7 +32,8 @@ function defaultWasmDir(): string {
 
 /**
  * tfjs's WebAssembly backend (XNNPACK, SIMD when the runtime has it), with Neurite's
- * Conv2DBackpropFilter, which tfjs 4.22's wasm backend lacks: without it no CNN trains on wasm.
+ * Conv2DBackpropFilter, which tfjs 4.22's wasm backend lacks: without it no CNN trains on wasm. Neurite
+ * also replaces Conv2DBackpropInput, MaxPoolGrad, Sum, Identity and Cast there, for speed or correctness.
  *
  * @example
  * ```ts
@@ -55,7 +58,7 @@ export const wasm: BackendPlugin = {
   async init() {
     tf.setWasmPaths(wasmDir ?? defaultWasmDir());
   },
-  kernels: [wasmConv2DBackpropFilter, wasmConv2DBackpropInput, wasmMaxPoolGrad],
+  kernels: [wasmConv2DBackpropFilter, wasmConv2DBackpropInput, wasmMaxPoolGrad, wasmSum, wasmIdentity, wasmCast],
   async details() {
     return {
       version: tf.version_wasm,

@@ -14,6 +14,18 @@ for (const stride of [1, 2])
 grid.push({ batch: 2, height: 7, width: 10, inChannels: 4, outChannels: 3, kernel: [2, 5], stride: 2, pad: 'valid' });
 grid.push({ batch: 2, height: 6, width: 6, inChannels: 2, outChannels: 4, kernel: [5, 3], stride: 2, pad: 'same' });
 grid.push({ batch: 3, height: 5, width: 5, inChannels: 6, outChannels: 2, kernel: [1, 1], stride: 1, pad: 'valid' });
+// The wasm kernel takes a matrix product when 2*kh*kw*ci <= co and a dilated conv otherwise: these reach
+// the product on both paddings and strides 1 to 3 (taps off both sides, rows left unread), up to its
+// boundary (9 -> 18, 25 -> 50) and just past it (18 -> 35).
+for (const stride of [1, 2])
+  for (const pad of ['same', 'valid'] as const)
+    grid.push({ batch: 3, height: 9, width: 8, inChannels: 1, outChannels: 20, kernel: [3, 3], stride, pad });
+grid.push({ batch: 2, height: 9, width: 7, inChannels: 1, outChannels: 18, kernel: [3, 3], stride: 1, pad: 'same' });
+grid.push({ batch: 2, height: 9, width: 7, inChannels: 1, outChannels: 50, kernel: [5, 5], stride: 1, pad: 'same' });
+grid.push({ batch: 2, height: 6, width: 5, inChannels: 16, outChannels: 32, kernel: [1, 1], stride: 1, pad: 'valid' });
+grid.push({ batch: 2, height: 5, width: 9, inChannels: 1, outChannels: 16, kernel: [1, 7], stride: 2, pad: 'same' });
+grid.push({ batch: 3, height: 10, width: 11, inChannels: 2, outChannels: 40, kernel: [3, 3], stride: 3, pad: 'valid' });
+grid.push({ batch: 2, height: 8, width: 8, inChannels: 2, outChannels: 35, kernel: [3, 3], stride: 1, pad: 'same' });
 
 function name(c: ConvCase): string {
   return `x[${c.batch},${c.height},${c.width},${c.inChannels}] k${c.kernel.join('x')}->${c.outChannels} s${c.stride} ${c.pad}`;
