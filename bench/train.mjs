@@ -1,6 +1,7 @@
 // Training throughput of the reference CNN (the Keras "simple MNIST convnet": conv 32, pool, conv 64,
 // pool, flatten, dropout 0.5, dense 10 softmax; categorical cross-entropy; Adam 1e-3; batch 128) per
-// backend, with Neurite's kernels and with tfjs's stock kernels in the same run, plus inference.
+// backend, with Neurite's kernels, with 2 worker threads (cpu, wasm) and with tfjs's stock kernels in the
+// same run, plus inference.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
@@ -51,30 +52,39 @@ function useStock(backend, stock) {
   return missing;
 }
 
-async function measure(backend, batch, steps) {
+// One fit() over warm-up + `steps` batches; a step's time is the gap between two batch ends, so worker
+// start-up (workers > 1) and the first steps' compilation fall in the warm-up. Median of the rest.
+async function measure(batch, steps, { workers = 1, inference = true } = {}) {
+  const warmup = 2;
   const model = referenceModel();
-  const x = randomNormal([batch, 28, 28, 1]);
-  const y = tidy(() => oneHot(randomUniformInt([batch], 0, 10), 10).toFloat());
-  const times = [];
+  const x = randomNormal([batch * (steps + warmup), 28, 28, 1]);
+  const y = tidy(() => oneHot(randomUniformInt([batch * (steps + warmup)], 0, 10), 10).toFloat());
+  const ends = [];
   let peak = 0;
-  for (let i = 0; i < steps + 2; i++) {
-    const t0 = performance.now();
-    await model.fit(x, y, { epochs: 1, batchSize: batch, shuffle: false });
-    if (i >= 2) times.push(performance.now() - t0);
+  const onBatchEnd = () => {
+    ends.push(performance.now());
     peak = Math.max(peak, engine().memory().numBytes, process.memoryUsage().rss);
-  }
+  };
+  await model.fit(x, y, { epochs: 1, batchSize: batch, shuffle: false, workers, callbacks: [{ onBatchEnd }] });
+  const times = ends.slice(warmup).map((t, i) => t - ends[warmup + i - 1]);
   times.sort((a, b) => a - b);
   const step = times[Math.floor(times.length / 2)];
-  const t0 = performance.now();
-  for (let i = 0; i < 3; i++) await model.predict(x).data();
-  const inferMs = (performance.now() - t0) / 3;
+  let inferMs;
+  if (inference) {
+    const probe = x.slice([0], [batch]);
+    const t0 = performance.now();
+    for (let i = 0; i < 3; i++) await model.predict(probe).data();
+    inferMs = (performance.now() - t0) / 3;
+    probe.dispose();
+  }
   x.dispose();
   y.dispose();
   model.dispose();
   return {
+    workers,
     stepMs: step,
     samplesPerSecond: (batch * 1000) / step,
-    inferenceSamplesPerSecond: (batch * 1000) / inferMs,
+    inferenceSamplesPerSecond: inferMs ? (batch * 1000) / inferMs : undefined,
     peakRssMb: peak / 2 ** 20,
   };
 }
@@ -85,15 +95,21 @@ export async function benchTrain({ backends, withTorch }) {
     await useBackend(backend);
     // SwiftShader emulates the GPU on the CPU: a small batch, and never a GPU's speed.
     const batch = backend === 'webgpu' ? 16 : 128;
-    const ours = await measure(backend, batch, backend === 'webgpu' ? 2 : 5);
-    rows.push({ backend, impl: 'neurite', batch, ...ours });
+    // A wasm step takes about 0.15 s: more of them make a steadier median on a shared machine.
+    const steps = backend === 'webgpu' ? 2 : backend === 'wasm' ? 20 : 5;
+    rows.push({ backend, impl: 'neurite', batch, ...(await measure(batch, steps)) });
+    if (backend === 'cpu' || backend === 'wasm') {
+      // Data-parallel fit: the main thread and one worker thread each take half of every batch.
+      const twoWorkers = await measure(batch, steps, { workers: 2, inference: false });
+      rows.push({ backend, impl: 'neurite, 2 workers', batch, ...twoWorkers });
+    }
     const missing = useStock(backend, true);
     if (missing.length) {
       rows.push({ backend, impl: `tfjs stock: cannot train (no ${missing.join(', ')})`, batch });
     } else {
       // tfjs's stock cpu kernels take seconds per sample: time a small batch.
       const stockBatch = backend === 'cpu' ? 8 : batch;
-      rows.push({ backend, impl: 'tfjs stock', batch: stockBatch, ...(await measure(backend, stockBatch, 1)) });
+      rows.push({ backend, impl: 'tfjs stock', batch: stockBatch, ...(await measure(stockBatch, 1)) });
     }
     useStock(backend, false);
   }
@@ -122,7 +138,7 @@ export async function benchTrain({ backends, withTorch }) {
         batch: 128,
       });
   }
-  const best = Math.max(...rows.filter((r) => r.impl === 'neurite').map((r) => r.samplesPerSecond ?? 0));
+  const best = Math.max(...rows.filter((r) => r.impl.startsWith('neurite')).map((r) => r.samplesPerSecond ?? 0));
   for (const r of rows) r.ratioToBest = r.samplesPerSecond ? r.samplesPerSecond / best : null;
   return rows;
 }

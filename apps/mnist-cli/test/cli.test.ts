@@ -36,6 +36,14 @@ describe('neurite-mnist usage', () => {
         'neurite-mnist: train: --epochs must be an integer >= 1. Received: --epochs 0.',
       ],
       [
+        ['train', '--workers', '0', '--out', out],
+        'neurite-mnist: train: --workers must be an integer >= 1. Received: --workers 0.',
+      ],
+      [
+        ['train', '--workers', 'two', '--out', out],
+        'neurite-mnist: train: --workers must be an integer >= 1. Received: --workers two.',
+      ],
+      [
         ['train', '--backend', 'webgl', '--out', out],
         "neurite-mnist: unknown backend 'webgl'. Expected one of: auto, cpu, wasm, webgpu. Received: --backend webgl.",
       ],
@@ -194,6 +202,27 @@ describe('train options', () => {
     expect(b.err).toContain("Unknown layer 'Dense9'. Registered: neurite>Activation");
     expect(existsSync(join(work, 'bad-out'))).toBe(false);
   });
+});
+
+describe('train --workers', () => {
+  it('trains with 2 threads on wasm and says so; refuses webgpu with a fix', () => {
+    const out = join(work, 'workers');
+    const r = run('train', '--workers', '2', '--limit', '2000', '--epochs', '1', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('backend: wasm (');
+    expect(r.out).toContain(', 2 training threads');
+    expect(r.out).toMatch(/epoch 1\/1: loss [0-9.]+ acc [0-9.]+%/);
+    expect(JSON.parse(readFileSync(join(out, 'train.json'), 'utf8')).workers).toBe(2);
+    expect(JSON.parse(readFileSync(join(out, 'test.json'), 'utf8')).accuracy).toBeGreaterThan(0.7);
+    expect(run('train', '--help').out).toContain('--workers <n>');
+    const gpu = run('train', '--backend', 'webgpu', '--workers', '2', '--out', join(work, 'workers-gpu'));
+    expect(gpu.code).toBe(2);
+    expect(gpu.err.trim()).toBe(
+      'neurite-mnist: train: --workers 2 runs on the cpu and wasm backends only; the backend is webgpu. ' +
+        'Drop --workers, or add --backend wasm.',
+    );
+    expect(existsSync(join(work, 'workers-gpu'))).toBe(false);
+  }, 300_000);
 });
 
 describe('interrupt and resume', () => {

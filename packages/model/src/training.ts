@@ -1,6 +1,7 @@
 import { keep, NeuriteError, random, setSeed, type Tensor, tidy, variableGrads } from '@neurite/core';
 import type { Callback, Logs, TrainingModel } from './callbacks.js';
 import { type Batch, type BatchSource, type HostData, hostBatches, permutation, splitHost, toHost } from './data.js';
+import { ParallelTraining } from './parallel/step.js';
 import type { Sequential } from './sequential.js';
 import { checkTargets } from './targets.js';
 
@@ -21,6 +22,46 @@ export interface FitOptions {
   /** Epoch to start from, e.g. when resuming from a checkpoint. Default 0. */
   initialEpoch?: number;
   callbacks?: Callback[];
+  /**
+   * Data-parallel training in Node (default 1: the main thread alone). With n > 1, each step splits the
+   * batch into n shards: the main thread computes the first shard's gradient while n - 1 worker threads,
+   * each with its own tfjs engine on the same backend and a replica of the model, compute the others.
+   * The main thread combines the gradients weighted by shard size (the full batch's mean-loss gradient,
+   * up to float rounding), applies the optimizer once, and the workers read the new weights at the next
+   * step. Batches, weights and gradients travel through SharedArrayBuffers; Atomics wake each side.
+   *
+   * - Backends: cpu and wasm (webgpu, a browser, or a runtime without worker_threads throws).
+   * - Layers are rebuilt from their configs: built-in layers work; a plugin layer needs `workerSetup`.
+   * - Dropout: each worker's shard is seeded from the main thread's stream, so a seeded fit with the
+   *   same `workers` repeats exactly (a different `workers` draws other masks).
+   * - BatchNormalization normalises each shard with its own statistics (as PyTorch's DDP without
+   *   SyncBatchNorm), and only the main thread's shard updates the moving mean and variance.
+   * - Loss and metrics are computed from the whole batch's predictions, so logs count as with 1.
+   * - Workers start when training starts and are terminated when fit() returns or throws; a worker's
+   *   error rejects fit() with its message. Keep `workers` at or below `os.availableParallelism()`.
+   *
+   * @example
+   * ```ts
+   * import { randomNormal, randomUniform, useBackend } from '@neurite/core';
+   * import { Dense } from '@neurite/layers';
+   * import { sequential } from '@neurite/model';
+   * await useBackend('cpu');
+   * const model = sequential([new Dense({ units: 1, activation: 'sigmoid', inputShape: [4] })]);
+   * model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+   * const x = randomNormal([64, 4]);
+   * const y = randomUniform([64, 1]).round();
+   * const h = await model.fit(x, y, { epochs: 2, batchSize: 32, workers: 2, seed: 1 });
+   * console.log(h.history.loss.length); // 2
+   * ```
+   */
+  workers?: number;
+  /**
+   * With `workers` > 1: a module each worker imports before rebuilding the model, as a URL (e.g.
+   * `new URL('./worker-setup.js', import.meta.url)`) or an absolute path. A default export that is a
+   * function is called (and awaited): register plugin layers there, since registerLayers() in the main
+   * thread does not reach worker threads.
+   */
+  workerSetup?: string | URL;
 }
 
 /** What fit() returns: per-epoch values of the loss and metrics, train and validation. */
@@ -56,6 +97,7 @@ async function pass(
   train: boolean,
   onBatch?: (batch: number, logs: Logs) => Promise<void>,
   where?: { epoch: number },
+  parallel?: ParallelTraining,
 ): Promise<Logs> {
   const { optimizer, loss } = model.requireCompiled(train ? 'fit' : 'evaluate');
   let vars = model.trainableWeights.map((w) => w.variable);
@@ -75,26 +117,28 @@ async function pass(
         checkTargets(model, ys, train ? 'fit' : 'evaluate');
       }
       // Every step runs in a scope: only the loss and the metric counts survive it.
-      [value, stats] = tidy(() => {
-        let yPred: Tensor | undefined;
-        let v: Tensor;
-        if (train) {
-          const r = variableGrads(() => {
-            yPred = keep(model.call(xs, { training: true }));
-            return loss.call(ys, yPred) as never;
-          }, vars);
-          optimizer.applyGradients(r.grads);
-          v = r.value;
-        } else {
-          yPred = model.call(xs);
-          v = loss.call(ys, yPred);
-        }
-        const p = yPred as Tensor;
-        const counted = model.metrics.map((m) => m.counts(ys, p));
-        // keep() shielded the prediction from variableGrads' scope; free it by hand.
-        if (train) p.dispose();
-        return [v, counted] as [Tensor, Tensor[]];
-      });
+      if (train && parallel) [value, stats] = await parallel.step(model, vars, xs, ys);
+      else
+        [value, stats] = tidy(() => {
+          let yPred: Tensor | undefined;
+          let v: Tensor;
+          if (train) {
+            const r = variableGrads(() => {
+              yPred = keep(model.call(xs, { training: true }));
+              return loss.call(ys, yPred) as never;
+            }, vars);
+            optimizer.applyGradients(r.grads);
+            v = r.value;
+          } else {
+            yPred = model.call(xs);
+            v = loss.call(ys, yPred);
+          }
+          const p = yPred as Tensor;
+          const counted = model.metrics.map((m) => m.counts(ys, p));
+          // keep() shielded the prediction from variableGrads' scope; free it by hand.
+          if (train) p.dispose();
+          return [v, counted] as [Tensor, Tensor[]];
+        });
     } finally {
       xs.dispose();
       ys.dispose();
@@ -151,8 +195,6 @@ export async function fit(
   const options: FitOptions = (arrays ? maybeOptions : (yOrOptions as FitOptions)) ?? {};
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
-  const initialEpoch = options.initialEpoch ?? 0;
-  const callbacks = options.callbacks ?? [];
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new NeuriteError(`fit: epochs must be a positive integer. Received: epochs=${epochs}.`);
   }
@@ -163,8 +205,33 @@ export async function fit(
   if (split !== undefined && !(split > 0 && split < 1)) {
     throw new NeuriteError(`fit: validationSplit must be in (0, 1). Received: validationSplit=${split}.`);
   }
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new NeuriteError(`fit: workers must be an integer >= 1. Received: workers=${workers}.`);
+  }
   model.requireCompiled('fit');
+  const parallel = workers > 1 ? new ParallelTraining(model, { workers, workerSetup: options.workerSetup }) : undefined;
+  try {
+    return await trainEpochs(model, x, yOrOptions, options, parallel);
+  } finally {
+    await parallel?.close();
+  }
+}
 
+/** fit() after its options are checked: every epoch, its callbacks and its validation pass. */
+async function trainEpochs(
+  model: Sequential,
+  x: Tensor | BatchSource,
+  yOrOptions: Tensor | FitOptions | undefined,
+  options: FitOptions,
+  parallel: ParallelTraining | undefined,
+): Promise<History> {
+  const arrays = isTensor(x);
+  const epochs = options.epochs ?? 1;
+  const batchSize = options.batchSize ?? 32;
+  const initialEpoch = options.initialEpoch ?? 0;
+  const callbacks = options.callbacks ?? [];
+  const split = options.validationSplit;
   let train: HostData | undefined;
   let val: HostData | undefined;
   if (arrays) {
@@ -212,6 +279,7 @@ export async function fit(
         for (const cb of callbacks) await cb.onBatchEnd?.(b, l, tm);
       },
       { epoch },
+      parallel,
     );
     if (val) {
       const v = await pass(model, hostBatches(val, Math.max(batchSize, 256)), false);

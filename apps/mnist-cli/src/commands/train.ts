@@ -28,6 +28,8 @@ Options:
   --optimizer <name>        sgd | adam | adamw | rmsprop | adagrad (default adam)
   --lr <rate>               learning rate (default 0.001)
   --seed <n>                fixes initial weights, shuffling and dropout (default 1)
+  --workers <n>             data-parallel training: split each batch over n threads, the main one
+                            and n - 1 workers (cpu and wasm backends; default 1; at most one per core)
   --validation-split <f>    fraction of the training images held out (default 0.1)
   --augment                 random shifts, small rotations and zooms of the training digits
   --limit <n>               use only the first n training (and n test) images
@@ -48,6 +50,7 @@ interface Settings {
   validationSplit: number;
   augment: boolean;
   limit?: number;
+  workers?: number;
 }
 
 export async function train(argv: string[]): Promise<number> {
@@ -61,6 +64,7 @@ export async function train(argv: string[]): Promise<number> {
     'validation-split': { type: 'string' },
     augment: { type: 'boolean' },
     limit: { type: 'string' },
+    workers: { type: 'string' },
     out: { type: 'string' },
     resume: { type: 'string' },
     report: { type: 'boolean' },
@@ -87,6 +91,7 @@ export async function train(argv: string[]): Promise<number> {
       num('train', 'validation-split', v['validation-split'] as string, -1e-9, 1) ?? saved?.validationSplit ?? 0.1,
     augment: (v.augment as boolean) ?? saved?.augment ?? false,
     limit: int('train', 'limit', v.limit as string) ?? saved?.limit,
+    workers: int('train', 'workers', v.workers as string) ?? saved?.workers ?? 1,
   };
   const out = (v.out as string) ?? resumeDir ?? defaultOut();
   if (!['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'].includes(s.optimizer.toLowerCase())) {
@@ -96,7 +101,14 @@ export async function train(argv: string[]): Promise<number> {
   }
 
   const info = await startBackend(v.backend as string | undefined);
-  console.log(`backend: ${info.name} (${info.reason})`);
+  const workers = s.workers ?? 1;
+  if (workers > 1 && info.name !== 'cpu' && info.name !== 'wasm') {
+    throw new UsageError(
+      `train: --workers ${workers} runs on the cpu and wasm backends only; the backend is ${info.name}. ` +
+        'Drop --workers, or add --backend wasm.',
+    );
+  }
+  console.log(`backend: ${info.name} (${info.reason})${workers > 1 ? `, ${workers} training threads` : ''}`);
   const t0 = performance.now();
   const data = await loadMnist({ limit: s.limit });
   const { x, y } = data.train.toTensors();
@@ -178,6 +190,7 @@ export async function train(argv: string[]): Promise<number> {
         epochs: s.epochs,
         initialEpoch: model.epochsTrained,
         seed: s.seed,
+        workers,
         callbacks,
         validationData: s.validationSplit > 0 ? heldOutBatches(data.train, s) : undefined,
       });
@@ -188,6 +201,7 @@ export async function train(argv: string[]): Promise<number> {
         validationSplit: s.validationSplit > 0 ? s.validationSplit : undefined,
         seed: s.seed,
         initialEpoch: model.epochsTrained,
+        workers,
         callbacks,
       });
     }
