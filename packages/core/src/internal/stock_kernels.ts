@@ -13,3 +13,12 @@ export function keepStockKernel(kernel: tf.KernelConfig): void {
 export function getStockKernel(kernelName: string, backendName: string): tf.KernelConfig | undefined {
   return stock.get(`${backendName}/${kernelName}`);
 }
+
+/** The stock kernel a Neurite kernel hands a case back to; throws if it was never recorded (a wiring bug). */
+export function requireStockKernel(kernelName: string, backendName: string): tf.KernelConfig {
+  const kernel = getStockKernel(kernelName, backendName);
+  if (!kernel) {
+    throw new Error(`${kernelName} on ${backendName}: tfjs's kernel was not recorded before Neurite's replaced it`);
+  }
+  return kernel;
+}

@@ -1,14 +1,10 @@
 import type * as tf from '#tfjs';
-import { getStockKernel } from '../internal/stock_kernels.js';
+import { requireStockKernel } from '../internal/stock_kernels.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's incRef is not in tfjs's public types.
 type Wasm = any;
 
-function stock(kernelName: string): tf.KernelConfig {
-  const kernel = getStockKernel(kernelName, 'wasm');
-  if (!kernel) throw new Error(`${kernelName} on wasm: tfjs's kernel was not recorded before Neurite's replaced it`);
-  return kernel;
-}
+const stock = (kernelName: string) => requireStockKernel(kernelName, 'wasm');
 
 /** A second tensor over the same wasm memory: tensors are immutable, so sharing is safe (as in Reshape). */
 function share(x: tf.TensorInfo, backend: Wasm): tf.TensorInfo {

@@ -1,5 +1,5 @@
 import * as tf from '#tfjs';
-import { getStockKernel } from '../internal/stock_kernels.js';
+import { requireStockKernel } from '../internal/stock_kernels.js';
 
 interface SumAttrs {
   axis: number | number[];
@@ -76,11 +76,7 @@ function sumRows(x: Float32Array, outer: number, inner: number, out: Float32Arra
   for (let j = 0; j < inner; j++) out[j] = acc[j];
 }
 
-function stock(backendName: string): tf.KernelConfig {
-  const kernel = getStockKernel('Sum', backendName);
-  if (!kernel) throw new Error(`Sum on ${backendName}: tfjs's kernel was not recorded before Neurite's replaced it`);
-  return kernel;
-}
+const stock = (backendName: string) => requireStockKernel('Sum', backendName);
 
 /**
  * Sum for wasm: the leading-axes case summed straight on the wasm heap (about 6x tfjs's transpose and
