@@ -1,6 +1,15 @@
 // Kernel benchmark: Neurite's own kernels against tfjs 4.22's stock kernel on the same backend, and
 // against the Neurite kernel they replaced where there was one, all in the same run.
-import { backend_util, engine, getBackendPlugin, maxPool, stockKernel, tensor4d, useBackend } from '@neurite/core';
+import {
+  backend_util,
+  engine,
+  getBackendPlugin,
+  maxPool,
+  stockKernel,
+  tensor,
+  tensor4d,
+  useBackend,
+} from '@neurite/core';
 // Not public API: the wasm filter gradient held to its dilated-conv route, what every shape took before issue 8.
 import { wasmConv2DBackpropFilterDilated } from '../packages/core/dist/kernels/conv2d_backprop_filter_wasm.js';
 import { table, writeResults } from './lib.mjs';
@@ -28,6 +37,9 @@ const CASES = [
   // The tape's copy of conv1's activation for relu's gradient, and that gradient's float32 -> float32 cast.
   { kernel: 'Identity', layer: 'conv1 act. saved', x: [128, 26, 26, 32], dy: [128, 26, 26, 32] },
   { kernel: 'Cast', layer: 'relu grad mask', x: [128, 26, 26, 32], dy: [128, 26, 26, 32] },
+  // The Dense layer's two gradients, each a product with one transposed operand (x holds A, dy holds B).
+  { kernel: 'BatchMatMul', layer: 'dense dx = dY W^T', x: [128, 10], dy: [1600, 10], tb: true },
+  { kernel: 'BatchMatMul', layer: 'dense dW = X^T dY', x: [128, 1600], dy: [128, 10], ta: true },
 ];
 
 // The MaxPoolGrad loop Neurite shipped before issue 8 (one channel at a time, the window innermost),
@@ -98,6 +110,7 @@ function withBatch(shape, n) {
 // Multiply-adds x2 for the conv gradients (the same count for dx and dW); one comparison per input
 // element for pooling, one add per input element for Sum, one element moved for Identity and Cast.
 function flops(c, xs, dys) {
+  if (c.kernel === 'BatchMatMul') return 2 * (c.ta ? xs[1] : xs[0]) * (c.ta ? xs[0] : xs[1]) * (c.tb ? dys[0] : dys[1]);
   if (c.kernel !== 'Conv2DBackpropFilter' && c.kernel !== 'Conv2DBackpropInput') return xs.reduce((a, b) => a * b, 1);
   return 2 * dys[0] * dys[1] * dys[2] * dys[3] * 9 * xs[3];
 }
@@ -106,8 +119,13 @@ function flops(c, xs, dys) {
 // packed one of these inputs would time faster here than in training, where they are new each step;
 // Neurite's wasm kernels pack only tensors they make themselves.
 function setup(c, batch) {
-  const xs = withBatch(c.x, batch);
-  const dys = withBatch(c.dy, batch);
+  const xs = c.kernel === 'BatchMatMul' ? c.x : withBatch(c.x, batch);
+  const dys = c.kernel === 'BatchMatMul' ? c.dy : withBatch(c.dy, batch);
+  if (c.kernel === 'BatchMatMul') {
+    const a = tensor(floats(xs[0] * xs[1], 1), xs);
+    const b = tensor(floats(dys[0] * dys[1], 2), dys);
+    return { xs, dys, inputs: { a, b }, attrs: { transposeA: !!c.ta, transposeB: !!c.tb }, all: [a, b] };
+  }
   // x as it arrives in training: after a relu, so about half zeros.
   const x = tensor4d(
     floats(
@@ -156,10 +174,23 @@ function prepare(backend, c, batch, impl) {
   // cpu and wasm kernels have finished when they return; reading their output back would add a copy
   // (11 MB for pool1's dx) that a training step never makes. webgpu's must be waited for.
   const wait = backend === 'webgpu';
+  // dY is new at every training step. A kernel that hands dY to XNNPACK as the operand it packs would
+  // find it packed already if every call passed the same tensor: give each call its own copy.
+  const warmup = impl === 'tfjs' && backend === 'cpu' ? 0 : 2;
+  const runs = impl === 'tfjs' && backend === 'cpu' ? 2 : 9;
+  const copies = [];
+  // The same holds for B of a product (a weight that the optimizer has just changed, or a new dY).
+  const fresh = c.kernel === 'BatchMatMul' ? 'b' : 'dy';
+  if (backend === 'wasm' && inputs[fresh] && (c.kernel.startsWith('Conv2D') || c.kernel === 'BatchMatMul')) {
+    for (let i = 0; i < warmup + runs; i++) copies.push(inputs[fresh].add(0));
+    all.push(...copies);
+  }
+  let call = 0;
+  const args = () => (copies.length ? { ...inputs, [fresh]: copies[call++ % copies.length] } : inputs);
   let fn;
   if (impl === 'neurite') {
     fn = async () => {
-      const out = engine().runKernel(c.kernel, inputs, attrs);
+      const out = engine().runKernel(c.kernel, args(), attrs);
       if (wait) await out.data();
       out.dispose();
     };
@@ -172,13 +203,12 @@ function prepare(backend, c, batch, impl) {
       setUp.add(kernel);
     }
     fn = async () => {
-      const out = kernel.kernelFunc({ inputs, backend: b, attrs });
+      const out = kernel.kernelFunc({ inputs: args(), backend: b, attrs });
       if (wait) await b.read(out.dataId);
       b.disposeData(out.dataId);
     };
   }
-  const slow = impl === 'tfjs' && backend === 'cpu';
-  return { fn, all, work: flops(c, xs, dys), batch, warmup: slow ? 0 : 2, runs: slow ? 2 : 9 };
+  return { fn, all, work: flops(c, xs, dys), batch, warmup, runs };
 }
 
 // Times the implementations of one case in turns (A, B, C, A, B, C, ...), so that load from other
@@ -215,15 +245,17 @@ export async function benchKernels({ backends }) {
     await useBackend(backend);
     for (const c of CASES) {
       const shapes =
-        c.kernel.startsWith('Conv2D') || c.kernel === 'MaxPoolGrad'
-          ? `x[${c.x.join(',')}] dy[${c.dy.join(',')}]`
-          : `x[${c.x.join(',')}] -> [${c.dy.join(',')}]`;
+        c.kernel === 'BatchMatMul'
+          ? `A[${c.x.join(',')}]${c.ta ? '^T' : ''} x B[${c.dy.join(',')}]${c.tb ? '^T' : ''}`
+          : c.kernel.startsWith('Conv2D') || c.kernel === 'MaxPoolGrad'
+            ? `x[${c.x.join(',')}] dy[${c.dy.join(',')}]`
+            : `x[${c.x.join(',')}] -> [${c.dy.join(',')}]`;
       const base = { kernel: c.kernel, layer: c.layer, backend };
       if (backend === 'webgpu') {
         const r = await runCase(backend, c, WEBGPU_BATCH, 'neurite');
         rows.push({
           ...base,
-          shapes: `${shapes} at batch ${WEBGPU_BATCH}`,
+          shapes: c.kernel === 'BatchMatMul' ? shapes : `${shapes} at batch ${WEBGPU_BATCH}`,
           impl: 'tfjs (stock; SwiftShader)',
           ms: r.ms,
           gflops: r.gflops,

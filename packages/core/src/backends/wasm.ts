@@ -1,4 +1,5 @@
 import * as tf from '#tfjs';
+import { wasmBatchMatMul } from '../kernels/batch_mat_mul_wasm.js';
 import { wasmConv2DBackpropFilter } from '../kernels/conv2d_backprop_filter_wasm.js';
 import { wasmConv2DBackpropInput } from '../kernels/conv2d_backprop_input_wasm.js';
 import { wasmCast, wasmIdentity } from '../kernels/identity_wasm.js';
@@ -58,7 +59,15 @@ export const wasm: BackendPlugin = {
   async init() {
     tf.setWasmPaths(wasmDir ?? defaultWasmDir());
   },
-  kernels: [wasmConv2DBackpropFilter, wasmConv2DBackpropInput, wasmMaxPoolGrad, wasmSum, wasmIdentity, wasmCast],
+  kernels: [
+    wasmConv2DBackpropFilter,
+    wasmConv2DBackpropInput,
+    wasmMaxPoolGrad,
+    wasmSum,
+    wasmIdentity,
+    wasmCast,
+    wasmBatchMatMul,
+  ],
   async details() {
     return {
       version: tf.version_wasm,
