@@ -1,22 +1,26 @@
 // `pnpm bench [entry ...] [--backends cpu,wasm,webgpu]`: prints a table per entry and writes JSON to
 // bench-results/. Entries: kernels, datasets, train (add --with-torch for the PyTorch reference;
-// it needs Debian's python3-torch and never runs in CI).
+// it needs Debian's python3-torch and never runs in CI; add --accuracy for 3 epochs of the real MNIST
+// with Neurite and PyTorch), profile (ms per kernel in one training step).
 import { webgpu } from '@neurite/backend-webgpu';
 import { registerBackend } from '@neurite/core';
 import { benchDatasets, printDatasets } from './datasets.mjs';
 import { benchKernels, printKernels, writeResults } from './kernels.mjs';
+import { benchProfile, printProfile } from './profile.mjs';
 import { benchTrain, printTrain } from './train.mjs';
 
 const ENTRIES = {
   kernels: { run: benchKernels, print: printKernels },
   datasets: { run: benchDatasets, print: printDatasets },
   train: { run: benchTrain, print: printTrain },
+  profile: { run: benchProfile, print: printProfile },
 };
 
 const args = process.argv.slice(2);
 const flag = args.indexOf('--backends');
 const backends = flag >= 0 ? args[flag + 1].split(',') : ['cpu', 'wasm', 'webgpu'];
 const withTorch = args.includes('--with-torch');
+const accuracy = args.includes('--accuracy');
 const names = args.filter((a, i) => !a.startsWith('--') && (flag < 0 || i !== flag + 1));
 for (const n of names) {
   if (!ENTRIES[n]) {
@@ -29,7 +33,7 @@ if (backends.includes('webgpu')) registerBackend(webgpu);
 for (const name of names.length ? names : Object.keys(ENTRIES)) {
   const entry = ENTRIES[name];
   console.log(`\n== ${name} ==`);
-  const rows = await entry.run({ backends, withTorch });
+  const rows = await entry.run({ backends, withTorch, accuracy });
   console.log(entry.print(rows));
   console.log(`\nwrote ${writeResults(name, rows, { backends })}`);
 }

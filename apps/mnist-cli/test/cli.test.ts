@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,11 +37,11 @@ describe('neurite-mnist usage', () => {
       ],
       [
         ['train', '--workers', '0', '--out', out],
-        'neurite-mnist: train: --workers must be an integer >= 1. Received: --workers 0.',
+        'neurite-mnist: train: --workers must be an integer >= 1, or auto. Received: --workers 0.',
       ],
       [
         ['train', '--workers', 'two', '--out', out],
-        'neurite-mnist: train: --workers must be an integer >= 1. Received: --workers two.',
+        'neurite-mnist: train: --workers must be an integer >= 1, or auto. Received: --workers two.',
       ],
       [
         ['train', '--backend', 'webgl', '--out', out],
@@ -214,7 +214,7 @@ describe('train --workers', () => {
     expect(r.out).toMatch(/epoch 1\/1: loss [0-9.]+ acc [0-9.]+%/);
     expect(JSON.parse(readFileSync(join(out, 'train.json'), 'utf8')).workers).toBe(2);
     expect(JSON.parse(readFileSync(join(out, 'test.json'), 'utf8')).accuracy).toBeGreaterThan(0.7);
-    expect(run('train', '--help').out).toContain('--workers <n>');
+    expect(run('train', '--help').out).toContain('--workers <n|auto>');
     const gpu = run('train', '--backend', 'webgpu', '--workers', '2', '--out', join(work, 'workers-gpu'));
     expect(gpu.code).toBe(2);
     expect(gpu.err.trim()).toBe(
@@ -222,6 +222,18 @@ describe('train --workers', () => {
         'Drop --workers, or add --backend wasm.',
     );
     expect(existsSync(join(work, 'workers-gpu'))).toBe(false);
+  }, 300_000);
+
+  it('defaults to one thread per core (up to 4) on wasm, and --workers 1 trains on the main thread alone', () => {
+    const threads = Math.min(availableParallelism(), 4);
+    const auto = run('train', '--limit', '1000', '--epochs', '1', '--out', join(work, 'workers-auto'));
+    expect(auto.code, auto.err).toBe(0);
+    if (threads > 1) expect(auto.out).toContain(`, ${threads} training threads`);
+    expect(JSON.parse(readFileSync(join(work, 'workers-auto', 'train.json'), 'utf8')).workers).toBe(threads);
+    const one = run('train', '--workers', '1', '--limit', '1000', '--epochs', '1', '--out', join(work, 'workers-1'));
+    expect(one.code, one.err).toBe(0);
+    expect(one.out).not.toContain('training threads');
+    expect(JSON.parse(readFileSync(join(work, 'workers-1', 'train.json'), 'utf8')).workers).toBe(1);
   }, 300_000);
 });
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { liveTensors, setSeed } from '@neurite/core';
 import { loadMnist } from '@neurite/datasets';
@@ -28,8 +29,9 @@ Options:
   --optimizer <name>        sgd | adam | adamw | rmsprop | adagrad (default adam)
   --lr <rate>               learning rate (default 0.001)
   --seed <n>                fixes initial weights, shuffling and dropout (default 1)
-  --workers <n>             data-parallel training: split each batch over n threads, the main one
-                            and n - 1 workers (cpu and wasm backends; default 1; at most one per core)
+  --workers <n|auto>        data-parallel training: split each batch over n threads, the main one
+                            and n - 1 workers (cpu and wasm backends; at most one per core). Default
+                            auto: one per core, up to 4, on cpu and wasm; 1 on webgpu
   --validation-split <f>    fraction of the training images held out (default 0.1)
   --augment                 random shifts, small rotations and zooms of the training digits
   --limit <n>               use only the first n training (and n test) images
@@ -51,6 +53,16 @@ interface Settings {
   augment: boolean;
   limit?: number;
   workers?: number;
+}
+
+/** --workers: a thread count, or auto (undefined: decided once the backend is known). */
+function workersFlag(value: string | undefined): number | undefined {
+  if (value === undefined || value === 'auto') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`train: --workers must be an integer >= 1, or auto. Received: --workers ${value}.`);
+  }
+  return n;
 }
 
 export async function train(argv: string[]): Promise<number> {
@@ -91,7 +103,7 @@ export async function train(argv: string[]): Promise<number> {
       num('train', 'validation-split', v['validation-split'] as string, -1e-9, 1) ?? saved?.validationSplit ?? 0.1,
     augment: (v.augment as boolean) ?? saved?.augment ?? false,
     limit: int('train', 'limit', v.limit as string) ?? saved?.limit,
-    workers: int('train', 'workers', v.workers as string) ?? saved?.workers ?? 1,
+    workers: workersFlag(v.workers as string | undefined) ?? saved?.workers,
   };
   const out = (v.out as string) ?? resumeDir ?? defaultOut();
   if (!['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'].includes(s.optimizer.toLowerCase())) {
@@ -101,7 +113,11 @@ export async function train(argv: string[]): Promise<number> {
   }
 
   const info = await startBackend(v.backend as string | undefined);
-  const workers = s.workers ?? 1;
+  // auto: a thread per core on the backends that train data-parallel. Beyond 4 the shards of a batch
+  // of 64 get too small to keep a core busy.
+  const threaded = info.name === 'cpu' || info.name === 'wasm';
+  const workers = s.workers ?? (threaded ? Math.min(availableParallelism(), 4) : 1);
+  s.workers = workers;
   if (workers > 1 && info.name !== 'cpu' && info.name !== 'wasm') {
     throw new UsageError(
       `train: --workers ${workers} runs on the cpu and wasm backends only; the backend is ${info.name}. ` +
