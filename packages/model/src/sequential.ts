@@ -207,6 +207,7 @@ export class Sequential {
    * ```
    */
   fit(x: Tensor | BatchSource, y?: Tensor | FitOptions, options?: FitOptions): Promise<History> {
+    // biome-ignore lint/suspicious/noFocusedTests: this fit trains the model; it is not vitest's focused test.
     return fit(this, x, y, options);
   }
 
