@@ -14,7 +14,7 @@ export {
   stockKernel,
   useBackend,
 } from './backends/registry.js';
-export { setWasmDir, wasm } from './backends/wasm.js';
+export { getWasmDir, setWasmDir, wasm } from './backends/wasm.js';
 export { NeuriteError } from './errors.js';
 export { countLeaks, type LiveTensors, liveTensors } from './memory.js';
 export {

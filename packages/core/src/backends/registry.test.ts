@@ -69,6 +69,21 @@ describe('useBackend in a fresh process', () => {
     );
   });
 
+  it('names the folder and the fix when setWasmDir() points where the wasm binaries are not, then starts once fixed', () => {
+    const r = runNode(
+      "import { getWasmDir, setWasmDir, useBackend } from '@neurite/core'; const good = getWasmDir();" +
+        "setWasmDir('/tmp/no-such-neurite-wasm'); try { await useBackend('wasm'); } catch (e) { console.log(e.message); }" +
+        "setWasmDir(good); console.log((await useBackend('wasm')).name, getWasmDir() === good);",
+      { cwd: coreDir },
+    );
+    expect(r.stdout.trim().split('\n')).toEqual([
+      "Backend 'wasm' cannot start: its WebAssembly binaries are not in /tmp/no-such-neurite-wasm/ (missing " +
+        'tfjs-backend-wasm.wasm, tfjs-backend-wasm-simd.wasm). setWasmDir() points there. Expected the folder ' +
+        'holding the .wasm files of @neurite/core/dist/vendor: call setWasmDir() with that folder, or copy the files into this one.',
+      'wasm true',
+    ]);
+  });
+
   it("picks wasm for 'auto' when webgpu is not registered", () => {
     const r = runNode(
       "import { useBackend } from '@neurite/core'; console.log(JSON.stringify(await useBackend('auto')));",

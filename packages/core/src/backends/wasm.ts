@@ -1,4 +1,5 @@
 import * as tf from '#tfjs';
+import { NeuriteError } from '../errors.js';
 import { wasmBatchMatMul } from '../kernels/batch_mat_mul_wasm.js';
 import { wasmConv2DBackpropFilter } from '../kernels/conv2d_backprop_filter_wasm.js';
 import { wasmConv2DBackpropInput } from '../kernels/conv2d_backprop_input_wasm.js';
@@ -24,6 +25,38 @@ export function setWasmDir(prefix: string): void {
   wasmDir = prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
+/**
+ * The folder (Node) or URL prefix (browser) the wasm backend loads its `.wasm` binaries from: the one
+ * given to {@link setWasmDir}, else the copies in @neurite/core's dist/vendor. Worker threads that train
+ * data-parallel (`fit(..., { workers })`) start their wasm backend from the same place.
+ */
+export function getWasmDir(): string {
+  return wasmDir ?? defaultWasmDir();
+}
+
+const BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+
+/**
+ * In Node, with a folder path, checks that the binaries are there before tfjs looks: tfjs's own failure
+ * is a warning on the console and "could not create the backend", which a worker thread's error does
+ * not carry. URLs (browsers) are fetched by tfjs and fail there with the URL.
+ */
+async function checkWasmDir(dir: string): Promise<void> {
+  const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+  if (!isNode || /^[a-z][a-z0-9+.-]*:\/\//i.test(dir)) return;
+  // Not a static import: @neurite/core also runs in browsers, where there is no node:fs.
+  const fs = (await import(/* @vite-ignore */ `node:${'fs'}`)) as typeof import('node:fs');
+  const missing = BINARIES.filter((f) => !fs.existsSync(`${dir}${f}`));
+  if (missing.length === 0) return;
+  throw new NeuriteError(
+    `Backend 'wasm' cannot start: its WebAssembly binaries are not in ${dir} (missing ${missing.join(', ')}). ` +
+      (wasmDir === undefined
+        ? 'They ship in @neurite/core/dist/vendor: reinstall @neurite/core.'
+        : 'setWasmDir() points there. Expected the folder holding the .wasm files of @neurite/core/dist/vendor: ' +
+          'call setWasmDir() with that folder, or copy the files into this one.'),
+  );
+}
+
 function defaultWasmDir(): string {
   const url = new URL('../vendor/', import.meta.url);
   if (url.protocol !== 'file:') return url.href;
@@ -34,7 +67,8 @@ function defaultWasmDir(): string {
 /**
  * tfjs's WebAssembly backend (XNNPACK, SIMD when the runtime has it), with Neurite's
  * Conv2DBackpropFilter, which tfjs 4.22's wasm backend lacks: without it no CNN trains on wasm. Neurite
- * also replaces Conv2DBackpropInput, MaxPoolGrad, Sum, Identity and Cast there, for speed or correctness.
+ * also replaces Conv2DBackpropInput, MaxPoolGrad, Sum, Identity, Cast and BatchMatMul (with a transposed
+ * operand) there, for speed or correctness.
  *
  * @example
  * ```ts
@@ -57,7 +91,9 @@ export const wasm: BackendPlugin = {
     return { available: true };
   },
   async init() {
-    tf.setWasmPaths(wasmDir ?? defaultWasmDir());
+    const dir = getWasmDir();
+    await checkWasmDir(dir);
+    tf.setWasmPaths(dir);
   },
   kernels: [
     wasmConv2DBackpropFilter,

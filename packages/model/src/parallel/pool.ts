@@ -1,7 +1,7 @@
 // The main thread's side of data-parallel training: starts the workers, owns the shared buffers,
 // hands out shards and waits for gradients. The arithmetic of a step is in step.ts.
 import type { Worker } from 'node:worker_threads';
-import { backendInfo, NeuriteError, type Variable } from '@neurite/core';
+import { backendInfo, getWasmDir, NeuriteError, type Variable } from '@neurite/core';
 import { getLoss } from '@neurite/losses';
 import type { Sequential } from '../sequential.js';
 import {
@@ -164,6 +164,7 @@ export class WorkerPool {
       inits.push({
         index: i,
         backend: backendInfo().name,
+        wasmDir: getWasmDir(),
         model: { name: model.name, inputShape: json.inputShape as number[], layers: json.layers },
         loss: { className: loss.className, config: loss.config },
         weights,

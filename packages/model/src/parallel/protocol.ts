@@ -43,6 +43,8 @@ export interface ShardLayout {
 export interface WorkerInit {
   index: number;
   backend: string;
+  /** The main thread's getWasmDir(), so that a worker's wasm backend loads the same binaries. */
+  wasmDir: string;
   model: { name: string; inputShape: number[]; layers: SerializedLayer[] };
   loss: { className: string; config: Record<string, unknown> };
   /** Every weight in model order. */

@@ -2,7 +2,7 @@
 // backend, a replica of the model rebuilt from its config, and a loop that turns a shard of each batch
 // into a gradient. Started by pool.ts; never imported by anything else.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { NeuriteError, setSeed, type Tensor, tensor, tidy, useBackend } from '@neurite/core';
+import { NeuriteError, setSeed, setWasmDir, type Tensor, tensor, tidy, useBackend } from '@neurite/core';
 import { type Layer, layerFromConfig } from '@neurite/layers';
 import { getLoss, type Loss } from '@neurite/losses';
 import { Sequential } from '../sequential.js';
@@ -28,6 +28,7 @@ const port = parentPort as NonNullable<typeof parentPort>;
 const post = (m: WorkerMessage) => port.postMessage(m);
 
 async function setup(): Promise<{ model: Sequential; loss: Loss }> {
+  setWasmDir(init.wasmDir);
   await useBackend(init.backend as never);
   if (init.workerSetup) {
     const mod = (await import(init.workerSetup)) as { default?: unknown };

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { liveTensors, setSeed, type Tensor, tensor } from '@neurite/core';
+import { getWasmDir, liveTensors, setSeed, setWasmDir, type Tensor, tensor } from '@neurite/core';
 import { describeBackends, expectClose } from '@neurite/core/testing';
 import { NoisyDense, registerNoisyDense } from '@neurite/layer-noisy-dense';
 import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '@neurite/layers';
@@ -209,6 +212,33 @@ await describeBackends('fit with workers', (backend) => {
     );
     model.dispose();
   });
+
+  if (backend === 'wasm') {
+    it("starts the workers' wasm backend from the main thread's setWasmDir()", async () => {
+      const { x, y } = mnistSlice(16);
+      const before = getWasmDir();
+      const dir = mkdtempSync(join(tmpdir(), 'neurite-wasm-'));
+      try {
+        // A folder without the binaries: the worker's backend cannot start, and the error names the folder.
+        setWasmDir(dir);
+        const model = cnn(5);
+        model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+        await expect(model.fit(x, y, { batchSize: 8, workers: 2 })).rejects.toThrow(
+          `Backend 'wasm' cannot start: its WebAssembly binaries are not in ${dir}/ (missing tfjs-backend-wasm.wasm, ` +
+            'tfjs-backend-wasm-simd.wasm). setWasmDir() points there.',
+        );
+        // The same folder with the binaries copied in: the workers train.
+        for (const f of readdirSync(before).filter((n) => n.endsWith('.wasm')))
+          copyFileSync(join(before, f), join(dir, f));
+        const h = await model.fit(x, y, { batchSize: 8, workers: 2 });
+        expect(h.history.loss).toHaveLength(1);
+        model.dispose();
+      } finally {
+        setWasmDir(before);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 
   it('ends its workers: a script that fits with 2 workers exits on its own', () => {
     const script =
