@@ -111,5 +111,34 @@ await describeBackends('MaxPoolGrad', (backend) => {
         for (const t of [x, dy, output, dx]) t.dispose();
       });
     }
+
+    // The same windows side by side in the channels (8 of them: wasm's SIMD path takes 4 at a time), and
+    // a window of -0 and 0 ties; every value of dx bit for bit, the zeros of the losers included.
+    it('sends dy past NaN, ties and -0 the same way four channels at a time', async () => {
+      const cols = [...windows, [-0, 0, 0, -0]];
+      const xv = new Float32Array(4 * cols.length);
+      cols.forEach((win, ch) => {
+        win.forEach((v, k) => {
+          xv[k * cols.length + ch] = v;
+        });
+      });
+      const dyv = floats(cols.length, 10);
+      const c: PoolCase = { batch: 1, height: 2, width: 2, channels: cols.length, pool: 2, stride: 2, pad: 'valid' };
+      const ref = maxPoolGradReference(c, xv, dyv);
+      [...expected, 0].forEach((k, ch) => {
+        expect(ref[k * cols.length + ch]).toBe(dyv[ch]);
+      });
+      const x = tensor4d(xv, [1, 2, 2, cols.length]);
+      const dy = tensor4d(dyv, [1, 1, 1, cols.length]);
+      const output = maxPool(x, 2, 2, 'valid');
+      const dx = engine().runKernel(
+        'MaxPoolGrad',
+        { dy, input: x, output },
+        { filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
+      ) as Tensor;
+      const got = new Uint32Array((await dx.data()).slice().buffer);
+      expect(Array.from(got)).toEqual(Array.from(new Uint32Array(Float32Array.from(ref).buffer)));
+      for (const t of [x, dy, output, dx]) t.dispose();
+    });
   }
 });

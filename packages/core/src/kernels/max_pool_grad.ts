@@ -1,5 +1,6 @@
 import * as tf from '#tfjs';
 import { NeuriteError } from '../errors.js';
+import { heapOffset, simdKernels } from '../simd/module.js';
 
 interface MaxPoolGradAttrs {
   filterSize: [number, number] | number;
@@ -19,12 +20,25 @@ function maxPoolGradValues(
   info: tf.backend_util.Conv2DInfo,
   dx: Float32Array,
 ): void {
+  dx.fill(0);
+  if (plain2x2(info)) pool2x2Grad(x, dy, info, dx);
+  else generalGrad(x, dy, info, dx);
+}
+
+/** 2x2 windows, stride 2, no padding, every window inside the input: windows never overlap. */
+function plain2x2(info: tf.backend_util.Conv2DInfo): boolean {
   const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, padInfo } = info;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
-  dx.fill(0);
-  const plain2x2 = fh === 2 && fw === 2 && sh === 2 && sw === 2 && padInfo.top === 0 && padInfo.left === 0;
-  if (plain2x2 && 2 * oh <= h && 2 * ow <= w) pool2x2Grad(x, dy, info, dx);
-  else generalGrad(x, dy, info, dx);
+  return (
+    fh === 2 &&
+    fw === 2 &&
+    sh === 2 &&
+    sw === 2 &&
+    padInfo.top === 0 &&
+    padInfo.left === 0 &&
+    2 * oh <= h &&
+    2 * ow <= w
+  );
 }
 
 /**
@@ -122,6 +136,15 @@ export const wasmMaxPoolGrad: tf.KernelConfig = {
     // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's heap accessors are not in tfjs's public types.
     const wasm = backend as any;
     const out = wasm.makeOutput(input.shape, 'float32');
+    const simd = plain2x2(info) && info.inChannels % 4 === 0 ? simdKernels(wasm) : null;
+    if (simd) {
+      // Inputs not covered by a window (an odd last row or column) get no gradient.
+      if (2 * info.outHeight < info.inHeight || 2 * info.outWidth < info.inWidth) wasm.typedArrayFromHeap(out).fill(0);
+      const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+      const at = (t: tf.TensorInfo) => heapOffset(wasm, t.dataId);
+      simd.maxPoolGrad2x2(at(input), at(dy), at(out), n, h, w, c, oh, ow);
+      return out;
+    }
     // Views into the wasm heap: take them after makeOutput, which may grow (and move) the heap.
     maxPoolGradValues(wasm.typedArrayFromHeap(input), wasm.typedArrayFromHeap(dy), info, wasm.typedArrayFromHeap(out));
     return out;
