@@ -70,4 +70,72 @@
         (br_if $rows (i32.lt_u (local.get $y) (local.get $oh))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $batch (i32.lt_u (local.get $b) (local.get $n)))))
+
+  ;; dW of a stride-1 convolution without padding over a one-channel input (a first layer on grey
+  ;; images), co a multiple of 4: dw[kh, kw, 0, :] = sum over (b, y, x) of x[b, y+kh, x+kw] * dy[b, y, x, :].
+  ;; Each image is summed into scratch (fh*fw*co floats) and then added to dw, so no float32 sum runs
+  ;; over more than one image's positions.
+  (func (export "convFilterGradC1")
+    (param $x i32) (param $dy i32) (param $dw i32) (param $scratch i32)
+    (param $n i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (param $fh i32) (param $fw i32) (param $co i32)
+    (local $coBytes i32) (local $tapsBytes i32) (local $b i32) (local $y i32) (local $xo i32)
+    (local $kh i32) (local $kw i32) (local $k i32) (local $dyp i32) (local $xrow i32) (local $acc i32)
+    (local $xv v128)
+    (local.set $coBytes (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $tapsBytes (i32.mul (i32.mul (local.get $fh) (local.get $fw)) (local.get $coBytes)))
+    (memory.fill (local.get $dw) (i32.const 0) (local.get $tapsBytes))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $n) (local.get $oh)) (i32.mul (local.get $ow) (local.get $tapsBytes))))
+      (then (return)))
+    (local.set $dyp (local.get $dy))
+    (local.set $b (i32.const 0))
+    (loop $batch
+      (memory.fill (local.get $scratch) (i32.const 0) (local.get $tapsBytes))
+      (local.set $y (i32.const 0))
+      (loop $rows
+        (local.set $xo (i32.const 0))
+        (loop $cols
+          (local.set $acc (local.get $scratch))
+          (local.set $kh (i32.const 0))
+          (loop $taprows
+            ;; x[b, y + kh, xo, 0] as a byte offset
+            (local.set $xrow
+              (i32.add (local.get $x)
+                (i32.shl
+                  (i32.add
+                    (i32.mul
+                      (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.add (local.get $y) (local.get $kh)))
+                      (local.get $w))
+                    (local.get $xo))
+                  (i32.const 2))))
+            (local.set $kw (i32.const 0))
+            (loop $taps
+              (local.set $xv (f32x4.splat (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $kw) (i32.const 2))))))
+              (local.set $k (i32.const 0))
+              (loop $channels
+                (v128.store (i32.add (local.get $acc) (local.get $k))
+                  (f32x4.add (v128.load (i32.add (local.get $acc) (local.get $k)))
+                    (f32x4.mul (local.get $xv) (v128.load (i32.add (local.get $dyp) (local.get $k))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br_if $channels (i32.lt_u (local.get $k) (local.get $coBytes))))
+              (local.set $acc (i32.add (local.get $acc) (local.get $coBytes)))
+              (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+              (br_if $taps (i32.lt_u (local.get $kw) (local.get $fw))))
+            (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+            (br_if $taprows (i32.lt_u (local.get $kh) (local.get $fh))))
+          (local.set $dyp (i32.add (local.get $dyp) (local.get $coBytes)))
+          (local.set $xo (i32.add (local.get $xo) (i32.const 1)))
+          (br_if $cols (i32.lt_u (local.get $xo) (local.get $ow))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $y) (local.get $oh))))
+      ;; dw += this image's sums
+      (local.set $k (i32.const 0))
+      (loop $add
+        (v128.store (i32.add (local.get $dw) (local.get $k))
+          (f32x4.add (v128.load (i32.add (local.get $dw) (local.get $k)))
+                     (v128.load (i32.add (local.get $scratch) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br_if $add (i32.lt_u (local.get $k) (local.get $tapsBytes))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $batch (i32.lt_u (local.get $b) (local.get $n)))))
 )

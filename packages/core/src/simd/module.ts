@@ -13,6 +13,20 @@ export interface SimdKernels {
     oh: number,
     ow: number,
   ): void;
+  convFilterGradC1(
+    x: number,
+    dy: number,
+    dw: number,
+    scratch: number,
+    n: number,
+    h: number,
+    w: number,
+    oh: number,
+    ow: number,
+    fh: number,
+    fw: number,
+    co: number,
+  ): void;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's emscripten module and data map are not in tfjs's public types.
