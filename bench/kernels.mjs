@@ -12,6 +12,8 @@ import {
 } from '@neurite/core';
 // Not public API: the wasm filter gradient held to its dilated-conv route, what every shape took before issue 8.
 import { wasmConv2DBackpropFilterDilated } from '../packages/core/dist/kernels/conv2d_backprop_filter_wasm.js';
+// Not public API either: switches Neurite's WebAssembly SIMD kernels off, to time the paths they replace.
+import { useSimdKernels } from '../packages/core/dist/simd/module.js';
 import { table, writeResults } from './lib.mjs';
 
 function floats(n, seed) {
@@ -188,11 +190,16 @@ function prepare(backend, c, batch, impl) {
   let call = 0;
   const args = () => (copies.length ? { ...inputs, [fresh]: copies[call++ % copies.length] } : inputs);
   let fn;
-  if (impl === 'neurite') {
+  if (impl === 'neurite' || impl === 'no SIMD') {
     fn = async () => {
-      const out = engine().runKernel(c.kernel, args(), attrs);
-      if (wait) await out.data();
-      out.dispose();
+      if (impl === 'no SIMD') useSimdKernels(false);
+      try {
+        const out = engine().runKernel(c.kernel, args(), attrs);
+        if (wait) await out.data();
+        out.dispose();
+      } finally {
+        useSimdKernels(true);
+      }
     };
   } else {
     const kernel = impl === 'previous' ? PREVIOUS[`${backend}/${c.kernel}`] : stockKernel(c.kernel, backend);
@@ -280,10 +287,15 @@ export async function benchKernels({ backends }) {
       const hasPrevious = Boolean(PREVIOUS[`${backend}/${c.kernel}`]);
       const hasStock = Boolean(stockKernel(c.kernel, backend));
       const stockBatch = backend === 'cpu' && c.kernel === 'Conv2DBackpropFilter' ? STOCK_CPU_BATCH : c.x[0];
-      const [ours, before, ref] = await timeInTurns([
+      // Cases that reach a SIMD kernel of ours (wasm): also time the path it replaced, in the same turns.
+      const simd =
+        backend === 'wasm' &&
+        (c.kernel === 'MaxPoolGrad' || (c.kernel === 'Conv2DBackpropFilter' && c.layer.startsWith('conv1')));
+      const [ours, before, ref, plain] = await timeInTurns([
         prepare(backend, c, c.x[0], 'neurite'),
         hasPrevious ? prepare(backend, c, c.x[0], 'previous') : null,
         hasStock ? prepare(backend, c, stockBatch, 'tfjs') : null,
+        simd ? prepare(backend, c, c.x[0], 'no SIMD') : null,
       ]);
       rows.push({
         ...base,
@@ -294,6 +306,17 @@ export async function benchKernels({ backends }) {
         ratio: ref ? ours.gflops / ref.gflops : null,
         speedup: before ? before.ms / ours.ms : null,
       });
+      if (plain) {
+        rows.push({
+          ...base,
+          shapes,
+          impl: 'neurite without SIMD kernels',
+          ms: plain.ms,
+          gflops: plain.gflops,
+          ratio: ref ? plain.gflops / ref.gflops : null,
+          speedup: before ? before.ms / plain.ms : null,
+        });
+      }
       if (before) {
         rows.push({
           ...base,
