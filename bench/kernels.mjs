@@ -297,37 +297,19 @@ export async function benchKernels({ backends }) {
         hasStock ? prepare(backend, c, stockBatch, 'tfjs') : null,
         simd ? prepare(backend, c, c.x[0], 'no SIMD') : null,
       ]);
-      rows.push({
+      // One row per timed implementation; speedup is against the kernel issue 8 replaced, where there is one.
+      const row = (impl, r) => ({
         ...base,
         shapes,
-        impl: 'neurite',
-        ms: ours.ms,
-        gflops: ours.gflops,
-        ratio: ref ? ours.gflops / ref.gflops : null,
-        speedup: before ? before.ms / ours.ms : null,
+        impl,
+        ms: r.ms,
+        gflops: r.gflops,
+        ratio: ref ? r.gflops / ref.gflops : null,
+        speedup: before ? before.ms / r.ms : null,
       });
-      if (plain) {
-        rows.push({
-          ...base,
-          shapes,
-          impl: 'neurite without SIMD kernels',
-          ms: plain.ms,
-          gflops: plain.gflops,
-          ratio: ref ? plain.gflops / ref.gflops : null,
-          speedup: before ? before.ms / plain.ms : null,
-        });
-      }
-      if (before) {
-        rows.push({
-          ...base,
-          shapes,
-          impl: 'neurite before issue 8',
-          ms: before.ms,
-          gflops: before.gflops,
-          ratio: ref ? before.gflops / ref.gflops : null,
-          speedup: 1,
-        });
-      }
+      rows.push(row('neurite', ours));
+      if (plain) rows.push(row('neurite without SIMD kernels', plain));
+      if (before) rows.push(row('neurite before issue 8', before));
       rows.push({
         ...base,
         shapes: ref && ref.batch !== c.x[0] ? `${shapes} at batch ${ref.batch}` : shapes,

@@ -20,21 +20,18 @@ import {
   unregisterKernel,
   useBackend,
 } from '@neurite/core';
-import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '@neurite/layers';
+import { layerFromConfig } from '@neurite/layers';
 import { sequential } from '@neurite/model';
 import { table } from './lib.mjs';
 
+// The one definition of the reference model: these benchmarks build it, and `--accuracy` hands the same
+// file to the CLI (`neurite-mnist train --model`).
+const REFERENCE_MODEL = 'bench/reference-model.json';
+
 export function referenceModel() {
   setSeed(1);
-  const model = sequential([
-    new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-    new MaxPooling2D(),
-    new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    new MaxPooling2D(),
-    new Flatten(),
-    new Dropout({ rate: 0.5 }),
-    new Dense({ units: 10, activation: 'softmax' }),
-  ]);
+  const spec = JSON.parse(readFileSync(REFERENCE_MODEL, 'utf8'));
+  const model = sequential(spec.layers.map(layerFromConfig), { name: spec.name });
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
   return model;
 }
@@ -148,15 +145,18 @@ export async function benchTrain({ backends, withTorch, accuracy }) {
 // Debian's python3-torch installs for Debian's own python (/usr/bin/python3), not a pyenv one.
 const python = () => (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
+let torchChecked = false;
+
 /** Runs bench/torch_cnn.py (installing python3-torch with apt-get the first time); its JSON, or { ok: false }. */
 function runTorch(args) {
-  if (spawnSync(python(), ['-c', 'import torch']).status !== 0) {
+  if (!torchChecked && spawnSync(python(), ['-c', 'import torch']).status !== 0) {
     console.log('--with-torch: installing python3-torch with apt-get (Debian 1.13)...');
     spawnSync('apt-get', ['install', '-y', '-qq', 'python3-torch'], {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   }
+  torchChecked = true;
   const r = spawnSync(python(), ['bench/torch_cnn.py', ...args], { encoding: 'utf8' });
   if (r.status !== 0) {
     return { ok: false, error: (r.stderr || r.error?.message || '').trim().split('\n').pop() };
@@ -175,7 +175,7 @@ async function accuracyRows(withTorch) {
   const rows = [];
   const out = mkdtempSync(join(tmpdir(), 'neurite-bench-'));
   try {
-    const args = ['apps/mnist-cli/dist/cli.js', 'train', '--model', 'bench/reference-model.json'];
+    const args = ['apps/mnist-cli/dist/cli.js', 'train', '--model', REFERENCE_MODEL];
     args.push('--epochs', String(EPOCHS), '--batch-size', '128', '--backend', 'wasm', '--workers', '2');
     args.push('--validation-split', '0', '--out', out);
     console.log(`--accuracy: node ${args.join(' ')}`);

@@ -20,13 +20,18 @@ function prefersMatMul(info: tf.backend_util.Conv2DInfo): boolean {
  *
  *   dW[kh, kw, ci, co] = sum over (b, y, x) of X[b, y*s + kh - pad, x*s + kw - pad, ci] * dY[b, y, x, co]
  *
- * Both routes hand the multiply-adds to wasm's XNNPACK kernels. Intermediates are made and freed on the
- * backend directly, so nothing reaches the engine's tensor count.
+ * One-channel first layers run on Neurite's SIMD kernel; the other two routes hand the multiply-adds to
+ * wasm's XNNPACK kernels. Intermediates are made and freed on the backend directly, so nothing reaches
+ * the engine's tensor count.
  */
 export const wasmConv2DBackpropFilter: tf.KernelConfig = {
   kernelName: 'Conv2DBackpropFilter',
   backendName: 'wasm',
-  kernelFunc: (args) => simdOneChannel(args) ?? filterGrad(args, prefersMatMul),
+  kernelFunc: (args) => {
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const info = conv2dFilterInfo(x, dy, args.attrs as unknown as Conv2DBackpropFilterAttrs);
+    return simdOneChannel(x, dy, info, args.backend) ?? filterGrad(x, dy, info, args.backend, prefersMatMul);
+  },
 };
 
 /**
@@ -35,9 +40,12 @@ export const wasmConv2DBackpropFilter: tf.KernelConfig = {
  * image by image. XNNPACK's routes spend most of their time there on transposes and packing: 13 ms
  * against 3 for the MNIST CNN's conv1 at batch 128. Null when the case or the runtime does not fit.
  */
-function simdOneChannel({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | null {
-  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const info = conv2dFilterInfo(x, dy, attrs as unknown as Conv2DBackpropFilterAttrs);
+function simdOneChannel(
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  backend: unknown,
+): tf.TensorInfo | null {
   const { inChannels, outChannels: co, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
   const plain = strideHeight === 1 && strideWidth === 1 && dilationHeight === 1 && dilationWidth === 1;
@@ -64,15 +72,20 @@ function simdOneChannel({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]
  */
 export const wasmConv2DBackpropFilterDilated: tf.KernelConfig = {
   ...wasmConv2DBackpropFilter,
-  kernelFunc: (args) => filterGrad(args, () => false),
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const info = conv2dFilterInfo(x, dy, attrs as unknown as Conv2DBackpropFilterAttrs);
+    return filterGrad(x, dy, info, backend, () => false);
+  },
 };
 
 function filterGrad(
-  { inputs, backend: kernelBackend, attrs }: Parameters<tf.KernelFunc>[0],
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  kernelBackend: unknown,
   useMatMul: (info: tf.backend_util.Conv2DInfo) => boolean,
 ): tf.TensorInfo {
-  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const info = conv2dFilterInfo(x, dy, attrs as unknown as Conv2DBackpropFilterAttrs);
   const backend = kernelBackend as tf.KernelBackend;
   const temps: tf.TensorInfo[] = [];
   const run: Run = (name, ins, at) => {
