@@ -44,6 +44,7 @@ describe('the docs site', () => {
       '/guide/writing-a-layer-plugin.html',
       '/guide/noisy-dense-plugin.html',
       '/model-format.html',
+      '/guide/security.html',
       '/architecture.html',
       '/course/01-forward-propagation.html',
       '/course/02-activation-functions.html',

@@ -29,6 +29,7 @@ export default defineConfig({
           { text: 'Writing a layer plugin', link: '/guide/writing-a-layer-plugin' },
           { text: 'The NoisyDense plugin', link: '/guide/noisy-dense-plugin' },
           { text: 'The model file format', link: '/model-format' },
+          { text: 'Security', link: '/guide/security' },
           { text: 'Architecture', link: '/architecture' },
         ],
       },

@@ -24,8 +24,9 @@ export function parse(command: string, argv: string[], spec: Spec, positionals =
 /** A flag that must be a positive integer (or undefined). */
 export function int(command: string, name: string, value: string | undefined, min = 1): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
+  // Digits only: Number() would also take '', ' 1', '0x10' and '1e3'.
+  const n = /^[+-]?\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
     throw new UsageError(`${command}: --${name} must be an integer >= ${min}. Received: --${name} ${value}.`);
   }
   return n;
@@ -40,7 +41,7 @@ export function num(
   hi: number,
 ): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value) ? Number(value) : Number.NaN;
   if (!Number.isFinite(n) || n <= lo || n >= hi) {
     throw new UsageError(
       `${command}: --${name} must be a number between ${lo} and ${hi}. Received: --${name} ${value}.`,

@@ -7,6 +7,7 @@ import { predict, predictHelp } from './commands/predict.js';
 import { train, trainHelp } from './commands/train.js';
 import { visualize, visualizeHelp } from './commands/visualize.js';
 import { UsageError } from './errors.js';
+import { print, printable } from './terminal.js';
 
 const usage = `Usage: neurite-mnist <command> [options]
 
@@ -31,10 +32,10 @@ const commands: Record<string, [(argv: string[]) => Promise<number>, string]> = 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    console.log(usage);
+    print(usage);
     return command === undefined ? 2 : 0;
   }
-  const entry = commands[command];
+  const entry = Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!entry)
     throw new UsageError(`unknown command '${command}'. Expected one of: ${Object.keys(commands).join(', ')}.`);
   return entry[0](rest);
@@ -50,8 +51,9 @@ main(process.argv.slice(2)).then(
   (e: Error) => {
     const usageError = e instanceof UsageError;
     const known = usageError || e instanceof NeuriteError;
-    process.stderr.write(`neurite-mnist: ${known ? e.message : `unexpected error: ${e.message}`}\n`);
-    if (verbose) process.stderr.write(`${e.stack}\n`);
+    const message = printable(String(e?.message ?? e), { oneLine: true });
+    process.stderr.write(`neurite-mnist: ${known ? message : `unexpected error: ${message}`}\n`);
+    if (verbose) process.stderr.write(`${printable(String(e?.stack))}\n`);
     else if (!known) process.stderr.write('Run again with --verbose for the stack trace.\n');
     process.exit(usageError ? 2 : 1);
   },

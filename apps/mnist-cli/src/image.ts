@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { createInflate } from 'node:zlib';
 import { prepareDigit } from '@neurite/datasets';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { num } from './args.js';
 import { UsageError } from './errors.js';
 
 /** A decoded image: RGBA bytes, row-major. */
@@ -11,41 +13,241 @@ export interface Rgba {
   data: Uint8Array;
 }
 
+/** The default cap on width x height: 16 megapixels, i.e. 16,000,000 pixels (4000 x 4000). */
+export const DEFAULT_MAX_MEGAPIXELS = 16;
+/** The largest image file read: 64 MiB. */
+export const MAX_IMAGE_BYTES = 64 * 2 ** 20;
+
+export interface ReadImageOptions {
+  /** The command, for messages. Default: 'predict'. */
+  command?: string;
+  /** Refuse images of more than this many million pixels, before decoding them. Default: 16. */
+  maxMegapixels?: number;
+}
+
+/** The --max-megapixels flag: a number in (0, 1000), fractions allowed; the default when absent. */
+export function maxMegapixelsFlag(command: string, value: string | undefined): number {
+  return num(command, 'max-megapixels', value, 0, 1000) ?? DEFAULT_MAX_MEGAPIXELS;
+}
+
 /** MNIST preprocessing lives in @neurite/datasets, shared with the docs site's drawing demo. */
-export function toMnist(img: Rgba): Float32Array {
+export function toMnist(img: Rgba, command = 'predict'): Float32Array {
   try {
     return prepareDigit(img);
   } catch (e) {
-    throw new UsageError(`predict: ${(e as Error).message.replace(/^prepareDigit: /, '')} Draw a digit.`);
+    throw new UsageError(`${command}: ${(e as Error).message.replace(/^prepareDigit: /, '')} Draw a digit.`);
   }
 }
 
-/** Reads a PNG or JPEG file (any size, grey or colour, with or without alpha). */
-export function readImage(path: string): Rgba {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new UsageError(`predict: cannot read ${path}: no such file. Check the path.`);
-  }
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * Reads a PNG or JPEG file (any size up to the cap, grey or colour, with or without alpha). Only regular
+ * files are read, and the dimensions in the header are checked before any decoding, so that a small file
+ * declaring a huge image costs nothing.
+ */
+export async function readImage(path: string, options: ReadImageOptions = {}): Promise<Rgba> {
+  const command = options.command ?? 'predict';
+  const cap = options.maxMegapixels ?? DEFAULT_MAX_MEGAPIXELS;
+  const bytes = readRegularFile(path, command);
   const png = bytes.length > 8 && bytes.readUInt32BE(0) === 0x89504e47;
   const jpg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  try {
-    if (png) {
-      const img = PNG.sync.read(bytes);
-      return { width: img.width, height: img.height, data: new Uint8Array(img.data) };
-    }
-    if (jpg) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512 });
-      return { width: img.width, height: img.height, data: img.data };
-    }
-  } catch (e) {
+  if (!png && !jpg) {
+    const head = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new UsageError(
-      `predict: ${path} looks like a ${png ? 'PNG' : 'JPEG'} but cannot be decoded (${(e as Error).message}).`,
+      `${command}: ${path} is not a PNG or JPEG image (it starts with bytes ${head || 'nothing'}). Convert it to PNG.`,
     );
   }
-  const head = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  throw new UsageError(
-    `predict: ${path} is not a PNG or JPEG image (it starts with bytes ${head || 'nothing'}). Convert it to PNG.`,
-  );
+  const undecodable = (reason: string) =>
+    new UsageError(`${command}: ${path} looks like a ${png ? 'PNG' : 'JPEG'} but cannot be decoded (${reason}).`);
+  const size = png ? pngSize(bytes) : jpegSize(bytes);
+  if (typeof size === 'string') throw undecodable(size);
+  const { width, height } = size;
+  if (width === 0 || height === 0) {
+    throw new UsageError(
+      `${command}: ${path} declares a ${width} x ${height} image; expected at least 1 x 1 pixels. Give another image.`,
+    );
+  }
+  if (width * height > cap * 1e6) {
+    throw new UsageError(
+      `${command}: ${path} is ${width} x ${height} = ${fmt(width * height)} pixels, over the cap of ${cap} megapixels ` +
+        `(${fmt(cap * 1e6)} pixels). Shrink the image (a digit needs a few hundred pixels a side at most), ` +
+        'or raise the cap with --max-megapixels <n>.',
+    );
+  }
+  try {
+    if (png) {
+      await checkImageData(bytes, size, `${command}: ${path}`);
+      const img = PNG.sync.read(bytes);
+      return { width: img.width, height: img.height, data: img.data };
+    }
+    // jpeg-js counts what it allocates (coefficients, component planes, RGBA output): about 22 bytes a
+    // pixel for a colour JPEG. 24 MB a megapixel lets one at the cap through, and bounds its memory too.
+    const img = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: cap,
+      maxMemoryUsageInMB: Math.ceil(cap * 24),
+    });
+    return { width: img.width, height: img.height, data: img.data };
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw undecodable((e as Error).message);
+  }
+}
+
+/** The whole file, if it is a regular file of at most MAX_IMAGE_BYTES. */
+function readRegularFile(path: string, command: string): Buffer {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new UsageError(`${command}: cannot read ${path}: no such file. Check the path.`);
+    if (err.code === 'EISDIR') throw notRegular(command, path, 'a directory');
+    throw new UsageError(`${command}: cannot read ${path}: ${err.message}. Check that it is a readable file.`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw notRegular(command, path, kindOf(stat));
+    if (stat.size > MAX_IMAGE_BYTES) {
+      throw new UsageError(
+        `${command}: ${path} is ${fmt(stat.size)} bytes; an image file may have at most 64 MiB ` +
+          `(${fmt(MAX_IMAGE_BYTES)} bytes). Give a smaller PNG or JPEG: a digit needs a few hundred pixels a side at most.`,
+      );
+    }
+    const bytes = Buffer.alloc(stat.size);
+    let n = 0;
+    while (n < bytes.length) {
+      const read = readSync(fd, bytes, n, bytes.length - n, n);
+      if (read === 0) break;
+      n += read;
+    }
+    return bytes.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function notRegular(command: string, path: string, kind: string): UsageError {
+  return new UsageError(`${command}: ${path} is not a regular file (${kind}). Give a PNG or JPEG file.`);
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'neither a file nor a directory';
+}
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+/** Width and height from the IHDR chunk, which a PNG must have first; or why they cannot be read. */
+function pngSize(b: Buffer): Size | string {
+  if (b.length < 33 || b.toString('latin1', 12, 16) !== 'IHDR') {
+    return 'it has no IHDR chunk, the image header, after the signature';
+  }
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+/** Width and height from the first frame header (SOF0-SOF15 but DHT, JPG and DAC); or why there is none. */
+function jpegSize(b: Buffer): Size | string {
+  let i = 2;
+  while (i + 4 <= b.length && b[i] === 0xff) {
+    const marker = b[i + 1];
+    if (marker === 0xff)
+      i += 1; // a fill byte
+    else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8))
+      i += 2; // markers without a length
+    else if (marker === 0xd9 || marker === 0xda)
+      break; // the image ends or its data start: no frame header
+    else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (i + 9 > b.length) break;
+      return { height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) };
+    } else i += 2 + b.readUInt16BE(i + 2);
+  }
+  return 'no frame header (SOF marker) before the image data';
+}
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const DEPTHS = [1, 2, 4, 8, 16];
+// Adam7 passes: first column, first row, column step, row step.
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
+
+/**
+ * A PNG's image data must unpack to exactly what its dimensions need: a filter byte and the packed pixels
+ * of each row (pass by pass when interlaced). pngjs 7 does not hold it to that: it inflates an interlaced
+ * PNG with zlib.inflateSync and no limit (70 KB of IDAT can unpack to a gigabyte), and decodes a 68-byte
+ * file declaring 4000 x 4000 pixels as a full image (300 MB). So the data are inflated here first, as a
+ * stream that keeps nothing and stops at the first chunk past the need.
+ */
+async function checkImageData(b: Buffer, { width, height }: Size, where: string): Promise<void> {
+  const [depth, colour, interlaced] = [b[24], b[25], b[28] === 1];
+  if (!DEPTHS.includes(depth) || CHANNELS[colour] === undefined) return; // pngjs names the fault
+  const bits = depth * CHANNELS[colour];
+  const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (Math.ceil((w * bits) / 8) + 1) : 0);
+  const need = interlaced
+    ? ADAM7.reduce(
+        (sum, [x0, y0, dx, dy]) => sum + rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)),
+        0,
+      )
+    : rows(width, height);
+  const got = await new Promise<number>((resolve, reject) => {
+    const inflate = createInflate();
+    let n = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      n += chunk.length;
+      if (n > need) {
+        inflate.destroy();
+        resolve(n);
+      }
+    });
+    inflate.on('end', () => resolve(n));
+    inflate.on('error', reject);
+    inflate.end(idat(b));
+  }).catch((e: Error) => {
+    throw new UsageError(
+      `${where} looks like a PNG but cannot be decoded (its image data do not unpack: ${e.message}).`,
+    );
+  });
+  const pixels = `${width} x ${height}${interlaced ? ' interlaced' : ''} pixels`;
+  if (got > need) {
+    throw new UsageError(
+      `${where} is a PNG whose image data unpack to more than the ${fmt(need)} bytes its ${pixels} need ` +
+        '(a decompression bomb, or a damaged file). Give another PNG.',
+    );
+  }
+  if (got < need) {
+    throw new UsageError(
+      `${where} is a PNG whose image data unpack to ${fmt(got)} bytes; its ${pixels} need ${fmt(need)}. ` +
+        'The file is damaged or truncated. Give another PNG.',
+    );
+  }
+}
+
+/** The IDAT chunks' contents, joined: the zlib stream of the image data. */
+function idat(b: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 8; i + 8 <= b.length; ) {
+    const length = b.readUInt32BE(i);
+    const type = b.toString('latin1', i + 4, i + 8);
+    if (type === 'IDAT') parts.push(b.subarray(i + 8, i + 8 + length));
+    if (type === 'IEND') break;
+    i += 12 + length;
+  }
+  return Buffer.concat(parts);
 }

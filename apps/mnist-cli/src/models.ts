@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { Conv2D, Dense, Dropout, Flatten, layerFromConfig, MaxPooling2D } from '@neurite/layers';
 import { type Sequential, sequential } from '@neurite/model';
 import { UsageError } from './errors.js';
+import { readJson } from './io.js';
 
 /**
  * The default CNN: the Keras "simple MNIST convnet" (conv 32 -> pool -> conv 64 -> pool -> dropout ->
@@ -37,6 +38,9 @@ export function mlp(): Sequential {
   );
 }
 
+/** The largest model --model may describe: 25 million parameters (100 MB of float32 weights). */
+export const MAX_PARAMS = 25_000_000;
+
 /** --model cnn | mlp | <file.json>: a JSON file holds { layers: [{ className, config }, ...] } (e.g. a saved model.json). */
 export function buildModel(spec: string): Sequential {
   if (spec === 'cnn') return cnn();
@@ -44,18 +48,45 @@ export function buildModel(spec: string): Sequential {
   if (!spec.endsWith('.json')) {
     throw new UsageError(`train: --model must be cnn, mlp or a .json file of layers. Received: --model ${spec}.`);
   }
-  let json: { layers?: { className: string; config: Record<string, unknown> }[]; name?: string };
-  try {
-    json = JSON.parse(readFileSync(spec, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`train: cannot read the model file ${spec}: ${(e as Error).message}`);
+  const json = readJson<{ layers?: unknown; name?: unknown }>(dirname(spec), basename(spec), 4 * 2 ** 20);
+  if (json === undefined) {
+    throw new UsageError(
+      `train: cannot read the model file ${spec}: expected a JSON file of at most 4 MB. Check the path and the file.`,
+    );
   }
-  if (!Array.isArray(json.layers) || json.layers.length === 0) {
+  if (json === null || typeof json !== 'object' || !Array.isArray(json.layers) || json.layers.length === 0) {
     throw new UsageError(
       `train: ${spec} has no "layers" list. Expected { "layers": [{ "className": "Dense", "config": { ... } }] }.`,
     );
   }
-  const layers = json.layers.map((l) => layerFromConfig(l));
-  const model = sequential(layers, { name: json.name ?? 'mnist_custom', inputShape: [28, 28, 1] });
+  const name = typeof json.name === 'string' && json.name !== '' ? json.name.slice(0, 200) : 'mnist_custom';
+  const layers = json.layers.map((l: unknown, i: number) => {
+    const entry = l as { className?: unknown; config?: unknown };
+    if (!entry || typeof entry !== 'object' || typeof entry.className !== 'string') {
+      throw new UsageError(`train: ${spec} layers[${i}] needs a "className" string. Received: ${JSON.stringify(l)}.`);
+    }
+    const config = entry.config ?? {};
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+      throw new UsageError(
+        `train: ${spec} layers[${i}].config must be an object. Received: ${JSON.stringify(config)}.`,
+      );
+    }
+    return layerFromConfig({ className: entry.className, config: config as never });
+  });
+  const model = sequential(layers, { name, inputShape: [28, 28, 1] });
+  // Sizes from the architecture alone, before any weight exists: a file cannot make training allocate gigabytes.
+  const params = model.planWeights().reduce((n, { weight }) => n + weight.shape.reduce((a, b) => a * b, 1), 0);
+  if (params > MAX_PARAMS) {
+    throw new UsageError(
+      `train: ${spec} describes ${params} parameters; neurite-mnist trains models of up to ${MAX_PARAMS}. Use fewer or smaller layers.`,
+    );
+  }
+  const output = model.layers.reduce((shape, l) => l.computeOutputShape(shape), [null, 28, 28, 1] as (number | null)[]);
+  if (output.length !== 2 || output[1] !== 10) {
+    throw new UsageError(
+      `train: ${spec} ends in output shape [${output.map((d) => d ?? 'null').join(', ')}]; MNIST needs [null, 10], one probability per digit. ` +
+        "End it with { className: 'Dense', config: { units: 10, activation: 'softmax' } }.",
+    );
+  }
   return model;
 }

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { makeFolder } from '@neurite/core/node';
 import { UsageError } from './errors.js';
+import { readJson, writeJson } from './io.js';
 
 /**
  * Where neurite-mnist keeps its state: $NEURITE_HOME, default ~/.neurite. `train` without --out writes
@@ -16,21 +18,29 @@ export function defaultOut(): string {
   return join(home(), 'mnist', 'model');
 }
 
-export function rememberModel(dir: string): void {
-  const file = join(home(), 'mnist', 'last.json');
-  mkdirSync(join(home(), 'mnist'), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify({ model: resolve(dir) }));
-  renameSync(`${file}.tmp`, file);
+export async function rememberModel(dir: string): Promise<void> {
+  await makeFolder(join(home(), 'mnist'));
+  writeJson(join(home(), 'mnist'), 'last.json', { model: resolve(dir) });
 }
 
 /** The model folder for a command: --model, else the last one train wrote. */
 export function modelDir(command: string, flag: string | undefined): string {
-  if (flag) return resolve(flag);
+  if (flag !== undefined) {
+    if (flag === '') throw new UsageError(`${command}: --model needs a folder. Received: --model ''.`);
+    return resolve(flag);
+  }
   const file = join(home(), 'mnist', 'last.json');
   if (!existsSync(file)) {
     throw new UsageError(
       `${command}: no model given and none trained yet. Train one with neurite-mnist train, or pass --model <dir>.`,
     );
   }
-  return JSON.parse(readFileSync(file, 'utf8')).model;
+  const last = readJson<{ model?: unknown }>(join(home(), 'mnist'), 'last.json');
+  if (!last || typeof last.model !== 'string' || last.model === '') {
+    throw new UsageError(
+      `${command}: ${file} does not say which model the last train wrote (expected {"model": "<folder>"}). ` +
+        'Pass --model <dir>, or train again.',
+    );
+  }
+  return last.model;
 }

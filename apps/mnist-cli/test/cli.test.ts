@@ -81,9 +81,11 @@ describe('train, eval and predict', () => {
   }, 300_000);
 
   it('trains, reports progress and test accuracy, and writes the model and its history', () => {
-    for (const f of ['model.json', 'weights.bin', 'optimizer.bin', 'history.json', 'train.json', 'test.json']) {
+    const json = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
+    for (const f of [json.weights.file, json.optimizer.file, 'history.json', 'train.json', 'test.json']) {
       expect(existsSync(join(model, f)), f).toBe(true);
     }
+    expect(json.metadata['neurite-mnist'].settings).toMatchObject({ epochs: 1, batchSize: 32, limit: 6000 });
     const test = JSON.parse(readFileSync(join(model, 'test.json'), 'utf8'));
     expect(test.accuracy).toBeGreaterThan(0.9);
     const history = JSON.parse(readFileSync(join(model, 'history.json'), 'utf8'));
@@ -154,11 +156,12 @@ describe('train, eval and predict', () => {
     expect(bad.err).toContain('is not a PNG or JPEG image (it starts with bytes 68 65 6c 6c)');
     const broken = join(work, 'broken');
     spawnSync('cp', ['-r', model, broken]);
-    rmSync(join(broken, 'weights.bin'));
+    const file = JSON.parse(readFileSync(join(broken, 'model.json'), 'utf8')).weights.file;
+    rmSync(join(broken, file));
     const r = run('eval', '--model', broken);
     expect(r.code).toBe(1);
     expect(r.err.trim()).toBe(
-      `neurite-mnist: Cannot load the model at ${broken}: weights.bin is missing. Copy it next to model.json, or save the model again.`,
+      `neurite-mnist: Cannot load the model at ${broken}: ${file} is missing. Copy it next to model.json, or save the model again.`,
     );
   });
 });
@@ -256,12 +259,15 @@ describe('interrupt and resume', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(130);
-    expect(stdout).toContain(
-      `checkpoint saved to ${out} (1 full epochs). Resume with: neurite-mnist train --resume ${out}`,
+    expect(stdout).toMatch(
+      new RegExp(
+        `interrupted at epoch 2, batch \\d+: checkpoint saved to ${out} \\(1 full epoch and \\d+ batches\\)\\. ` +
+          `Resume with: neurite-mnist train --resume ${out}`,
+      ),
     );
     const r = run('train', '--resume', out);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('after epoch 1');
+    expect(r.out).toMatch(/after epoch 1, batch \d+ of epoch 2/);
     expect(r.out).toContain('epoch 2/2:');
     expect(JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')).epoch).toEqual([0, 1]);
   }, 300_000);

@@ -25,6 +25,7 @@ export {
   randomGamma,
   randomNormal,
   randomStandardNormal,
+  randomState,
   randomUniform,
   randomUniformInt,
   type Shape,

@@ -34,6 +34,25 @@ export function setSeed(seed: number): void {
   state = Math.trunc(seed) >>> 0;
 }
 
+/**
+ * The position of the global seeded stream, as a uint32: `setSeed(randomState())` later continues the
+ * stream exactly where it was, which is how an interrupted training run resumes bit for bit.
+ *
+ * @example
+ * ```ts
+ * import { random, randomState, setSeed } from '@neurite/core';
+ * setSeed(7);
+ * random();
+ * const saved = randomState();
+ * const next = random();
+ * setSeed(saved);
+ * console.log(random() === next); // true
+ * ```
+ */
+export function randomState(): number {
+  return state >>> 0;
+}
+
 /** The next integer seed in [0, 2^31) from the global stream; for ops and code that take a seed. */
 export function nextSeed(): number {
   return next32() >>> 1;

@@ -84,4 +84,10 @@ describe('activation functions and derivatives, by hand', () => {
       "Unknown activation 'Relu'. Expected one of: linear, sigmoid, tanh, relu, leakyRelu, elu, gelu, softplus, swish, softmax.",
     );
   });
+  it('looks names up in its own table only: Object.prototype names are unknown activations', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(() => getActivation(name)).toThrow(`Unknown activation '${name}'.`);
+    }
+    expect(() => getActivation({} as never)).toThrow('Unknown activation {}.');
+  });
 });

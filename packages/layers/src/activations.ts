@@ -173,11 +173,13 @@ export function getActivation(
 ): Activation {
   if (name === undefined || name === null) return linear;
   if (name === 'leakyRelu' && options.alpha !== undefined) return leakyReluWith(options.alpha);
-  const found = (activations as Record<string, Activation>)[name];
-  if (!found) {
+  // Own properties only: 'constructor' or 'toString' from a file must not resolve to Object's methods.
+  const found = Object.hasOwn(activations, name) ? (activations as Record<string, Activation>)[name] : undefined;
+  if (typeof name !== 'string' || !found) {
+    const shown = typeof name === 'string' ? `'${name}'` : JSON.stringify(name);
     throw new NeuriteError(
-      `Unknown activation '${name}'. Expected one of: ${Object.keys(activations).join(', ')}. ` +
-        `Received: activation='${name}'. Names are case-sensitive, e.g. 'leakyRelu'.`,
+      `Unknown activation ${shown}. Expected one of: ${Object.keys(activations).join(', ')}. ` +
+        `Received: activation=${shown}. Names are case-sensitive, e.g. 'leakyRelu'.`,
     );
   }
   return found;

@@ -32,7 +32,14 @@ export {
   type InitializerSpec,
   serializeInitializer,
 } from './initializers.js';
-export { type CallOptions, Layer, type LayerConfig, type LayerWeight, type Shape } from './layer.js';
+export {
+  type CallOptions,
+  Layer,
+  type LayerConfig,
+  type LayerWeight,
+  type PlannedWeight,
+  type Shape,
+} from './layer.js';
 export { LayerNormalization, type LayerNormalizationConfig } from './layer_normalization.js';
 export { MaxPooling2D, type MaxPooling2DConfig } from './max_pooling2d.js';
 export {

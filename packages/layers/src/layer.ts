@@ -30,7 +30,19 @@ export interface LayerWeight {
   trainable: boolean;
 }
 
+/** A weight that build() would create, as planWeights() reports it: no tensor is made. */
+export interface PlannedWeight {
+  /** The layer-local name, e.g. 'kernel'. */
+  name: string;
+  /** `<layer name>/<weight name>`, as save files name it. */
+  path: string;
+  shape: number[];
+  trainable: boolean;
+}
+
 const counters = new Map<string, number>();
+// Set while planWeights() runs build(): addWeight() records the weight instead of allocating it.
+let planning: PlannedWeight[] | undefined;
 
 function snake(name: string): string {
   // Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, as Keras names them.
@@ -150,6 +162,38 @@ export abstract class Layer<C extends LayerConfig = LayerConfig> {
     return tidy(() => this.call(x, { training: options.training ?? false }));
   }
 
+  /**
+   * The weights build(inputShape) would create, without creating them: no tensor is allocated and the
+   * layer stays unbuilt. Loaders use it to check a file against the architecture before allocating.
+   * A built layer reports the weights it has.
+   *
+   * @example
+   * ```ts
+   * import { Dense } from '@neurite/layers';
+   * const dense = new Dense({ units: 3, name: 'out' });
+   * console.log(dense.planWeights([null, 4]).map((w) => `${w.path} [${w.shape}]`)); // [ 'out/kernel [4,3]', 'out/bias [3]' ]
+   * ```
+   */
+  planWeights(inputShape: Shape): PlannedWeight[] {
+    if (this.built) {
+      return this.ownWeights.map((w) => ({
+        name: w.name,
+        path: w.path,
+        shape: [...w.variable.shape],
+        trainable: w.trainable,
+      }));
+    }
+    this.checkInput(inputShape);
+    const outer = planning;
+    planning = [];
+    try {
+      this.build([null, ...inputShape.slice(1)]);
+      return planning;
+    } finally {
+      planning = outer;
+    }
+  }
+
   /** Builds the layer for an input shape (batch null) without running it. */
   ensureBuilt(inputShape: Shape): void {
     if (this.built) return;
@@ -203,6 +247,25 @@ export abstract class Layer<C extends LayerConfig = LayerConfig> {
     const trainable = options.trainable ?? true;
     const init = getInitializer(options.initializer);
     const path = `${this.name}/${options.name}`;
+    const shape = options.shape;
+    if (
+      !Array.isArray(shape) ||
+      !shape.every((d) => Number.isSafeInteger(d) && d > 0) ||
+      !Number.isSafeInteger(shape.reduce((a, b) => a * b, 1))
+    ) {
+      throw new NeuriteError(
+        `${this.className} '${this.name}': weight '${options.name}' needs a shape of positive integers whose product ` +
+          `is a safe integer. Received: shape=${JSON.stringify(shape)}. Check the layer's config and its input shape.`,
+      );
+    }
+    if (this.ownWeights.some((w) => w.name === options.name) || planning?.some((w) => w.path === path)) {
+      throw new NeuriteError(`${this.className} '${this.name}': a weight named '${options.name}' already exists.`);
+    }
+    if (planning) {
+      planning.push({ name: options.name, path, shape: [...shape], trainable });
+      // build() only keeps this handle for later; nothing reads it while planning.
+      return { name: path, shape: [...shape], dtype: 'float32', trainable } as unknown as Variable;
+    }
     const value = tidy(() => init(options.shape));
     const v = variable(value, trainable, uniqueVariableName(path));
     value.dispose();

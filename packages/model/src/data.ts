@@ -53,11 +53,11 @@ export function splitHost(d: HostData, fraction: number): [HostData, HostData] {
   return [part(0, nTrain), part(nTrain, d.n)];
 }
 
-/** The batches of `d` in the given order, built from typed arrays. */
-export function* hostBatches(d: HostData, batchSize: number, order?: Uint32Array): Generator<Batch> {
+/** The batches of `d` in the given order, built from typed arrays, from batch `first` on. */
+export function* hostBatches(d: HostData, batchSize: number, order?: Uint32Array, first = 0): Generator<Batch> {
   const xs = d.xShape.slice(1).reduce((a, b) => a * b, 1);
   const ys = d.yShape.slice(1).reduce((a, b) => a * b, 1);
-  for (let start = 0; start < d.n; start += batchSize) {
+  for (let start = first * batchSize; start < d.n; start += batchSize) {
     const size = Math.min(batchSize, d.n - start);
     const bx = new Float32Array(size * xs);
     const by = new Float32Array(size * ys);

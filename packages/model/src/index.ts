@@ -10,7 +10,17 @@ export {
   type TrainingModel,
 } from './callbacks.js';
 export type { Batch, BatchSource } from './data.js';
-export { FORMAT_VERSION, fromArtifacts, type ModelJSON, toArtifacts } from './io.js';
+export { DEFAULT_MAX_BYTES, MAX_MODEL_JSON_BYTES } from './format/layout.js';
+export {
+  type CheckedModel,
+  checkModelJson,
+  FORMAT_VERSION,
+  fromArtifacts,
+  type LoadLimits,
+  type LoadOptions,
+  type ModelJSON,
+  toArtifacts,
+} from './io.js';
 export {
   binaryAccuracy,
   categoricalAccuracy,
@@ -23,7 +33,7 @@ export {
   recall,
   sparseCategoricalAccuracy,
 } from './metrics.js';
-export { loadModel, saveModel } from './node_io.js';
+export { loadModel, type SaveOptions, type SaveStep, saveModel } from './node_io.js';
 export { type CompileOptions, type LayerActivation, Sequential, sequential } from './sequential.js';
 export type { ModelSummary, SummaryRow } from './summary.js';
-export type { FitOptions, History } from './training.js';
+export type { FitOptions, History, TrainingPosition } from './training.js';

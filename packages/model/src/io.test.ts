@@ -12,6 +12,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 let dir: string;
 
+const weightsFile = () => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).weights.file as string;
+
 async function saved() {
   const model = sequential([new Dense({ units: 3, activation: 'relu', inputShape: [2] }), new Dense({ units: 1 })]);
   model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
@@ -47,21 +49,22 @@ describe('save and load', () => {
     expect(loaded.loss?.className).toBe('MeanSquaredError');
   });
 
-  it('refuses a truncated weights.bin, naming the sizes', async () => {
+  it('refuses a truncated weights file, naming the sizes', async () => {
     await saved();
-    const w = readFileSync(join(dir, 'weights.bin'));
-    writeFileSync(join(dir, 'weights.bin'), w.subarray(0, 40));
+    const file = weightsFile();
+    writeFileSync(join(dir, file), readFileSync(join(dir, file)).subarray(0, 40));
     await expect(loadModel(dir)).rejects.toThrow(
-      `Cannot load the model at ${dir}: weights.bin has 40 bytes; model.json expects 52 (truncated or from another save).`,
+      `Cannot load the model at ${dir}: ${file} has 40 bytes; model.json expects 52 (truncated or from another save).`,
     );
   });
 
-  it('refuses a weights.bin from another save (checksum)', async () => {
+  it('refuses a weights file from another save (checksum)', async () => {
     await saved();
-    const w = readFileSync(join(dir, 'weights.bin'));
+    const file = weightsFile();
+    const w = readFileSync(join(dir, file));
     w[0] ^= 0xff;
-    writeFileSync(join(dir, 'weights.bin'), w);
-    await expect(loadModel(dir)).rejects.toThrow('weights.bin does not match model.json (checksum');
+    writeFileSync(join(dir, file), w);
+    await expect(loadModel(dir)).rejects.toThrow(`${file} does not match model.json (checksum`);
   });
 
   it('refuses a model.json from a newer format version', async () => {
@@ -103,7 +106,9 @@ describe('save and load', () => {
     const script = `import * as nc from '@neurite/core'; import { loadModel } from '@neurite/model'; await nc.useBackend('cpu'); await loadModel(${JSON.stringify(dir)});`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: pkgDir, encoding: 'utf8' });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("Unknown layer '@neurite/layer-noisy-dense>NoisyDense'. Registered: neurite>Activation");
+    expect(r.stderr).toContain(
+      "model.json uses layers that are not registered: '@neurite/layer-noisy-dense>NoisyDense'. Registered: neurite>Activation",
+    );
     expect(r.stderr).toContain('registerLayers([TheLayer]');
     const loaded = await loadModel(dir);
     expect(loaded.layers[0]).toBeInstanceOf(NoisyDense);

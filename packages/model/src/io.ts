@@ -1,57 +1,28 @@
 import { NeuriteError } from '@neurite/core';
-import { layerFromConfig, type SerializedLayer } from '@neurite/layers';
-import type { OptimizerState } from '@neurite/optimizers';
+import { type Layer, layerFromConfig, registeredLayers } from '@neurite/layers';
+import { getLoss, type Loss } from '@neurite/losses';
+import { getOptimizer, type Optimizer, type OptimizerState } from '@neurite/optimizers';
+import { checkOptimizerLayout, checkWeightLayout, type LoadLimits, resolveLimits } from './format/layout.js';
+import { FORMAT_VERSION, type ModelJSON, parseModelJson, quoted } from './format/schema.js';
+import { getMetric } from './metrics.js';
 import { Sequential } from './sequential.js';
+import type { TrainingPosition } from './training.js';
 
-/** The model.json format this version writes, and the newest it reads. */
-export const FORMAT_VERSION = 1;
+export type { LoadLimits } from './format/layout.js';
+export { FORMAT_VERSION, type ModelJSON } from './format/schema.js';
 
-interface WeightEntry {
-  path: string;
-  shape: number[];
-  byteOffset: number;
-}
-
-interface SlotEntry {
-  weight: string;
-  slot: string;
-  shape: number[];
-  byteOffset: number;
-}
-
-/** model.json, as documented in docs/model-format.md. */
-export interface ModelJSON {
-  format: 'neurite-model';
-  formatVersion: number;
-  name: string;
-  inputShape: number[];
-  layers: SerializedLayer[];
-  compile: {
-    optimizer: { className: string; config: unknown };
-    loss: { className: string; config: unknown };
-    metrics: string[];
-  } | null;
-  weights: {
-    file: string;
-    dtype: 'float32';
-    byteOrder: 'little';
-    byteLength: number;
-    checksum: string;
-    entries: WeightEntry[];
-  };
-  optimizer?: {
-    file: string;
-    className: string;
-    iterations: number;
-    byteLength: number;
-    checksum: string;
-    slots: SlotEntry[];
-  };
-  training: { epochs: number };
+/** Options for loadModel() and fromArtifacts(). */
+export interface LoadOptions extends LoadLimits {
+  /**
+   * Compile the model from model.json's `compile` (default true). Pass false to load a model whose
+   * loss or optimizer cannot be rebuilt here (a custom loss function, say), for inference or to compile
+   * it yourself.
+   */
+  compile?: boolean;
 }
 
 /** FNV-1a over the bytes: catches a weights file that does not belong to its model.json. */
-function checksum(bytes: Uint8Array): string {
+export function checksum(bytes: Uint8Array): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) {
     h ^= bytes[i];
@@ -72,8 +43,18 @@ function pack(arrays: Float32Array[]): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-/** The model as files in memory: model.json, weights.bin and (optionally) optimizer.bin. */
-export async function toArtifacts(model: Sequential, includeOptimizer: boolean) {
+/** The names a save gives its binary files: `files.weights`, and `files.optimizer` when there is one. */
+export interface ArtifactFiles {
+  weights: string;
+  optimizer: string;
+}
+
+/** The model as files in memory: model.json, the weights and (optionally) the optimizer's state. */
+export async function toArtifacts(
+  model: Sequential,
+  includeOptimizer: boolean,
+  files: ArtifactFiles = { weights: 'weights.bin', optimizer: 'optimizer.bin' },
+) {
   model.build();
   const weights = model.weights;
   const values = await Promise.all(weights.map(async (w) => new Float32Array(await w.variable.data())));
@@ -84,6 +65,7 @@ export async function toArtifacts(model: Sequential, includeOptimizer: boolean) 
     offset += values[i].byteLength;
     return e;
   });
+  const position = model.trainingPosition;
   const json: ModelJSON = {
     format: 'neurite-model',
     formatVersion: FORMAT_VERSION,
@@ -102,20 +84,21 @@ export async function toArtifacts(model: Sequential, includeOptimizer: boolean) 
           }
         : null,
     weights: {
-      file: 'weights.bin',
+      file: files.weights,
       dtype: 'float32',
       byteOrder: 'little',
       byteLength: weightBytes.byteLength,
       checksum: checksum(weightBytes),
       entries,
     },
-    training: { epochs: model.epochsTrained },
+    training: { epochs: model.epochsTrained, ...(position ? { position: { ...position } } : {}) },
   };
+  if (Object.keys(model.metadata).length > 0) json.metadata = JSON.parse(JSON.stringify(model.metadata));
   let optimizerBytes: Uint8Array | undefined;
   if (includeOptimizer && model.optimizer) {
     const state = await model.optimizer.getState();
     const pathOf = new Map(weights.map((w) => [w.variable.name, w.path]));
-    const slots: SlotEntry[] = [];
+    const slots: NonNullable<ModelJSON['optimizer']>['slots'] = [];
     const arrays: Float32Array[] = [];
     let o = 0;
     for (const [varName, byName] of Object.entries(state.slots)) {
@@ -129,7 +112,7 @@ export async function toArtifacts(model: Sequential, includeOptimizer: boolean) 
     }
     optimizerBytes = pack(arrays);
     json.optimizer = {
-      file: 'optimizer.bin',
+      file: files.optimizer,
       className: state.className,
       iterations: state.iterations,
       byteLength: optimizerBytes.byteLength,
@@ -140,105 +123,193 @@ export async function toArtifacts(model: Sequential, includeOptimizer: boolean) 
   return { json, weights: weightBytes, optimizer: optimizerBytes };
 }
 
+/**
+ * model.json checked against itself and against the architecture it describes, before any binary file
+ * is read or any tensor is made: the sizes the binary files must have, and everything needed to build.
+ */
+export interface CheckedModel {
+  json: ModelJSON;
+  model: Sequential;
+  optimizer?: Optimizer;
+  loss?: Loss;
+  /** Expected byte length of each binary file. */
+  weightBytes: number;
+  optimizerBytes?: number;
+}
+
 function fail(source: string, what: string, fix: string): never {
   throw new NeuriteError(`Cannot load the model at ${source}: ${what} ${fix}`);
 }
 
-/** Rebuilds a model from model.json and its binary files (any platform: bytes in, model out). */
+function reason(e: unknown): string {
+  return e instanceof NeuriteError ? e.message : `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? e}`;
+}
+
+function rebuildLayers(j: ModelJSON, source: string): Layer[] {
+  const keys = registeredLayers();
+  const known = (c: string) => keys.includes(c) || (!c.includes('>') && keys.some((k) => k.endsWith(`>${c}`)));
+  // One message for every missing class, so a user installs every plugin at once.
+  const unknown = [...new Set(j.layers.map((l) => l.className).filter((c) => !known(c)))];
+  if (unknown.length > 0) {
+    fail(
+      source,
+      `model.json uses layers that are not registered: ${unknown.map(quoted).join(', ')}. Registered: ${keys.join(', ')}.`,
+      "If they come from a plugin, import it and call registerLayers([TheLayer], { package: '<plugin package>' }) before loading.",
+    );
+  }
+  return j.layers.map((l, i) => {
+    try {
+      return layerFromConfig({ className: l.className, config: (l.config ?? {}) as never });
+    } catch (e) {
+      return fail(
+        source,
+        `layers[${i}] (${quoted(l.className)}) cannot be rebuilt: ${reason(e)}`,
+        'Fix its config in model.json, or save the model again.',
+      );
+    }
+  });
+}
+
+/**
+ * Checks model.json (a parsed object) before any weight is read: its schema, that every layer resolves
+ * and fits its input, that the weight index is exactly the layout the architecture creates (shapes and
+ * offsets), and that the sizes stay under the limits. Nothing is allocated. `fromArtifacts` and
+ * `loadModel` call it first; it is exported for tools that inspect a model without loading it.
+ */
+export function checkModelJson(json: unknown, source: string, options: LoadOptions = {}): CheckedModel {
+  const limits = resolveLimits(options);
+  const j = parseModelJson(json, source);
+  let optimizer: Optimizer | undefined;
+  let loss: Loss | undefined;
+  if (j.compile && options.compile !== false) {
+    try {
+      optimizer = getOptimizer({ className: j.compile.optimizer.className, config: j.compile.optimizer.config ?? {} });
+      loss = getLoss({ className: j.compile.loss.className, config: j.compile.loss.config ?? {} });
+      for (const m of j.compile.metrics) getMetric(m, loss.className);
+    } catch (e) {
+      fail(
+        source,
+        `its compile settings cannot be rebuilt: ${reason(e)}`,
+        'Load it with loadModel(dir, { compile: false }) and compile it yourself.',
+      );
+    }
+  }
+  const layers = rebuildLayers(j, source);
+  let model: Sequential;
+  let planned: ReturnType<Sequential['planWeights']>;
+  try {
+    model = new Sequential(layers, { name: j.name, inputShape: j.inputShape });
+    planned = model.planWeights();
+  } catch (e) {
+    return fail(source, `its layers do not fit together: ${reason(e)}`, 'The file was edited or is corrupt.');
+  }
+  const weightBytes = checkWeightLayout(j, planned, limits, source);
+  const optimizerBytes =
+    j.optimizer && options.compile !== false ? checkOptimizerLayout(j, planned, optimizer, limits, source) : undefined;
+  return { json: j, model, optimizer, loss, weightBytes, optimizerBytes };
+}
+
+/** Checks a binary file's bytes against model.json: its length, then its checksum. */
+function checkBinary(source: string, file: string, bytes: Uint8Array, byteLength: number, sum: string): void {
+  if (bytes.byteLength !== byteLength) {
+    fail(
+      source,
+      `${file} has ${bytes.byteLength} bytes; model.json expects ${byteLength} (truncated or from another save).`,
+      'Save the model again, or restore both files from the same save.',
+    );
+  }
+  const got = checksum(bytes);
+  if (got !== sum) {
+    fail(
+      source,
+      `${file} does not match model.json (checksum ${got}, expected ${sum}).`,
+      'Restore both files from the same save.',
+    );
+  }
+}
+
+/** A float32 view of the bytes (a copy only when they do not start on a 4-byte boundary). */
+function floats(bytes: Uint8Array): Float32Array {
+  if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return new Float32Array(bytes.slice().buffer);
+}
+
+/**
+ * Builds the checked model and fills it from the binary files, which must already have the sizes
+ * checkModelJson() computed. On any failure the half-built model is freed.
+ */
+export function materialize(
+  checked: CheckedModel,
+  weights: Uint8Array,
+  optimizer: Uint8Array | undefined,
+  source: string,
+): Sequential {
+  const { json: j, model } = checked;
+  checkBinary(source, j.weights.file, weights, checked.weightBytes, j.weights.checksum);
+  if (optimizer && j.optimizer && checked.optimizer) {
+    checkBinary(source, j.optimizer.file, optimizer, checked.optimizerBytes ?? 0, j.optimizer.checksum);
+  }
+  try {
+    model.build();
+    const values = floats(weights);
+    for (const layer of model.layers) {
+      const own = layer.weights;
+      if (own.length === 0) continue;
+      layer.setWeightValues(
+        own.map((w) => {
+          // The layout check proved each entry sits at its weight's index with its weight's shape.
+          const e = j.weights.entries.find((x) => x.path === w.path) as ModelJSON['weights']['entries'][number];
+          return values.subarray(e.byteOffset / 4, e.byteOffset / 4 + w.variable.size);
+        }),
+      );
+    }
+    if (checked.optimizer && checked.loss && j.compile) {
+      model.compile({ optimizer: checked.optimizer, loss: checked.loss, metrics: j.compile.metrics });
+      if (optimizer && j.optimizer) {
+        const slotValues = floats(optimizer);
+        const byPath = new Map(model.weights.map((w) => [w.path, w]));
+        const state: OptimizerState = {
+          className: j.optimizer.className,
+          iterations: j.optimizer.iterations,
+          slots: {},
+        };
+        for (const s of j.optimizer.slots) {
+          const name = (byPath.get(s.weight) as (typeof model.weights)[number]).variable.name;
+          const n = s.shape.reduce((a, b) => a * b, 1);
+          state.slots[name] ??= {};
+          state.slots[name][s.slot] = {
+            shape: s.shape,
+            values: slotValues.subarray(s.byteOffset / 4, s.byteOffset / 4 + n),
+          };
+        }
+        checked.optimizer.setState(state);
+      }
+    }
+    model.epochsTrained = j.training.epochs;
+    model.trainingPosition = j.training.position ? ({ ...j.training.position } as TrainingPosition) : undefined;
+    model.metadata = j.metadata ?? {};
+    return model;
+  } catch (e) {
+    model.dispose();
+    return fail(source, `building it failed: ${reason(e)}`, 'The file was edited or is corrupt.');
+  }
+}
+
+/**
+ * Rebuilds a model from model.json (parsed) and its binary files: any platform, bytes in, model out.
+ * model.json is checked first (see checkModelJson), then each file's length and checksum. A missing
+ * optimizer file is not an error: the optimizer starts fresh.
+ */
 export function fromArtifacts(
   json: unknown,
   weights: Uint8Array | undefined,
   optimizer: Uint8Array | undefined,
   source = 'the given artifacts',
+  options: LoadOptions = {},
 ): Sequential {
-  const j = json as ModelJSON;
-  if (!j || typeof j !== 'object' || j.format !== 'neurite-model') {
-    fail(
-      source,
-      'model.json is not a Neurite model (no "format": "neurite-model").',
-      'Point at a folder written by model.save().',
-    );
+  const checked = checkModelJson(json, source, options);
+  if (!weights) {
+    fail(source, `${checked.json.weights.file} is missing.`, 'Copy it next to model.json, or save the model again.');
   }
-  if (typeof j.formatVersion !== 'number' || j.formatVersion > FORMAT_VERSION) {
-    fail(
-      source,
-      `model.json has format version ${j.formatVersion}, newer than this @neurite/model reads (${FORMAT_VERSION}).`,
-      'Upgrade @neurite/model to load it.',
-    );
-  }
-  if (!weights)
-    fail(
-      source,
-      `${j.weights?.file ?? 'weights.bin'} is missing.`,
-      'Copy it next to model.json, or save the model again.',
-    );
-  if (weights.byteLength !== j.weights.byteLength) {
-    fail(
-      source,
-      `${j.weights.file} has ${weights.byteLength} bytes; model.json expects ${j.weights.byteLength} (truncated or from another save).`,
-      'Save the model again, or restore both files from the same save.',
-    );
-  }
-  if (checksum(weights) !== j.weights.checksum) {
-    fail(
-      source,
-      `${j.weights.file} does not match model.json (checksum ${checksum(weights)}, expected ${j.weights.checksum}).`,
-      'Restore both files from the same save.',
-    );
-  }
-  const model = new Sequential(
-    j.layers.map((l) => layerFromConfig(l)),
-    { name: j.name, inputShape: j.inputShape },
-  );
-  model.build();
-  const floats = new Float32Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength));
-  const byPath = new Map(model.weights.map((w) => [w.path, w]));
-  if (byPath.size !== j.weights.entries.length) {
-    fail(
-      source,
-      `model.json lists ${j.weights.entries.length} weights but its layers create ${byPath.size}.`,
-      'The file was edited or is corrupt; save the model again.',
-    );
-  }
-  for (const layer of model.layers) {
-    const vals = layer.weights.map((w) => {
-      const e = j.weights.entries.find((x) => x.path === w.path);
-      if (!e) fail(source, `weight '${w.path}' is missing from model.json.`, 'Save the model again.');
-      const n = e.shape.reduce((a, b) => a * b, 1);
-      return floats.subarray(e.byteOffset / 4, e.byteOffset / 4 + n);
-    });
-    if (vals.length) layer.setWeightValues(vals);
-  }
-  if (j.compile)
-    model.compile({
-      optimizer: j.compile.optimizer as never,
-      loss: j.compile.loss as never,
-      metrics: j.compile.metrics,
-    });
-  model.epochsTrained = j.training?.epochs ?? 0;
-  if (j.optimizer && optimizer && model.optimizer) {
-    if (optimizer.byteLength !== j.optimizer.byteLength || checksum(optimizer) !== j.optimizer.checksum) {
-      fail(
-        source,
-        `${j.optimizer.file} does not match model.json (truncated or from another save).`,
-        'Restore both files from the same save, or load without it.',
-      );
-    }
-    const of = new Float32Array(
-      optimizer.buffer.slice(optimizer.byteOffset, optimizer.byteOffset + optimizer.byteLength),
-    );
-    const state: OptimizerState = { className: j.optimizer.className, iterations: j.optimizer.iterations, slots: {} };
-    for (const s of j.optimizer.slots) {
-      const w = byPath.get(s.weight);
-      if (!w) continue;
-      const n = s.shape.reduce((a, b) => a * b, 1);
-      state.slots[w.variable.name] ??= {};
-      state.slots[w.variable.name][s.slot] = {
-        shape: s.shape,
-        values: of.slice(s.byteOffset / 4, s.byteOffset / 4 + n),
-      };
-    }
-    model.optimizer.setState(state);
-  }
-  return model;
+  return materialize(checked, weights, optimizer, source);
 }

@@ -1,11 +1,12 @@
 import { NeuriteError, type Tensor, tidy } from '@neurite/core';
-import { type Layer, type Shape, serializeLayer } from '@neurite/layers';
+import { type Layer, type PlannedWeight, type Shape, serializeLayer } from '@neurite/layers';
 import { getLoss, type Loss, type LossSpec } from '@neurite/losses';
 import { getOptimizer, type Optimizer } from '@neurite/optimizers';
 import type { BatchSource } from './data.js';
 import { getMetric, type Metric } from './metrics.js';
+import type { SaveOptions } from './node_io.js';
 import { type ModelSummary, summarize } from './summary.js';
-import { evaluate, type FitOptions, fit, type History } from './training.js';
+import { evaluate, type FitOptions, fit, type History, type TrainingPosition } from './training.js';
 
 /** What compile() takes: instances or names ('adam', 'categoricalCrossentropy', 'accuracy', ...). */
 export interface CompileOptions {
@@ -24,6 +25,8 @@ export interface LayerActivation {
 }
 
 let modelCount = 0;
+
+const showShape = (shape: Shape) => `[${shape.map((d) => d ?? 'null').join(', ')}]`;
 
 /**
  * A stack of layers, each feeding the next: the model of the course's CNN and MLP.
@@ -59,6 +62,10 @@ export class Sequential {
   stopTraining = false;
   /** Epochs completed by fit() over this model's life, saved for resuming. */
   epochsTrained = 0;
+  /** Where an interrupted fit() stopped inside an epoch (see FitOptions.signal); saved for resuming. */
+  trainingPosition?: TrainingPosition;
+  /** Your own JSON, saved in model.json with the model and restored by loadModel (e.g. run settings). */
+  metadata: Record<string, unknown> = {};
 
   constructor(layers: Layer[] = [], options: { name?: string; inputShape?: number[] } = {}) {
     this.name = options.name ?? `sequential_${++modelCount}`;
@@ -97,6 +104,29 @@ export class Sequential {
       shape = l.computeOutputShape(shape);
       return shape;
     });
+  }
+
+  /**
+   * Every weight the layers would create for the model's input shape, in save-file order, without
+   * creating any (see Layer.planWeights): what a loader checks a weights file against before it
+   * allocates. Throws when a layer's config does not fit its input.
+   */
+  planWeights(): { layer: Layer; weight: PlannedWeight }[] {
+    if (!this.inputShape) this.build(); // throws the input-shape message
+    let shape: Shape = [null, ...(this.inputShape as number[])];
+    const out: { layer: Layer; weight: PlannedWeight }[] = [];
+    for (const layer of this.layers) {
+      for (const weight of layer.planWeights(shape)) out.push({ layer, weight });
+      const input = shape;
+      shape = layer.computeOutputShape(shape);
+      if (!shape.slice(1).every((d) => d === null || (Number.isSafeInteger(d) && (d as number) > 0))) {
+        throw new NeuriteError(
+          `${this.name}: ${layer.className} '${layer.name}' would turn inputs of shape ${showShape(input)} into ` +
+            `${showShape(shape)}. Every dimension must be a positive integer: check the layer's config.`,
+        );
+      }
+    }
+    return out;
   }
 
   /** The output shape (batch null). */
@@ -252,10 +282,11 @@ export class Sequential {
   }
 
   /**
-   * Saves the model to a folder (Node): model.json, weights.bin, and with `includeOptimizer` the
-   * optimizer's state, for resuming. A failed save leaves the previous one loadable.
+   * Saves the model to a folder (Node): model.json, the weights, and with `includeOptimizer` the
+   * optimizer's state, for resuming. Crash-safe: at every instant the folder loads as the previous save
+   * or as this one (see saveModel).
    */
-  async save(dir: string, options: { includeOptimizer?: boolean } = {}): Promise<void> {
+  async save(dir: string, options: SaveOptions = {}): Promise<void> {
     const { saveModel } = await import('./node_io.js');
     return saveModel(this, dir, options);
   }

@@ -97,6 +97,76 @@ describe('fit on cpu', () => {
     expect(b).toEqual(a);
   });
 
+  it('stops mid-epoch on a signal and resumes bit for bit: weights, optimizer, history (with and without a seed)', async () => {
+    await useBackend('cpu');
+    const { x, y } = mnistSlice(300);
+    const make = () => {
+      setSeed(7);
+      const m = sequential([
+        new Conv2D({ filters: 3, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+        new MaxPooling2D(),
+        new Flatten(),
+        new Dropout({ rate: 0.3 }),
+        new Dense({ units: 10, activation: 'softmax' }),
+      ]);
+      m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    };
+    for (const seed of [3, undefined]) {
+      setSeed(11);
+      const straight = make();
+      const full = await straight.fit(x, y, { epochs: 2, batchSize: 40, seed, validationSplit: 0.2 });
+      // Stop after batch 3 of epoch 2 (of 6), save, load in place of a new process, resume.
+      setSeed(11);
+      const first = make();
+      const controller = new AbortController();
+      const part = await first.fit(x, y, {
+        epochs: 2,
+        batchSize: 40,
+        seed,
+        validationSplit: 0.2,
+        signal: controller.signal,
+        callbacks: [{ onBatchEnd: (b) => void (first.epochsTrained === 1 && b === 2 && controller.abort()) }],
+      });
+      expect(part.interrupted).toEqual({ epoch: 1, batch: 3 });
+      expect(part.epoch).toEqual([0]);
+      expect(first.epochsTrained).toBe(1);
+      expect(first.trainingPosition).toMatchObject({ epoch: 1, batch: 3, batchSize: 40, trainSamples: 240 });
+      const dir = join(tmp(), `mid-epoch-${seed}`);
+      await first.save(dir, { includeOptimizer: true });
+      setSeed(999); // whatever the stream did since, resuming restores it
+      const resumed = await loadModel(dir);
+      expect(resumed.trainingPosition).toEqual(first.trainingPosition);
+      const rest = await resumed.fit(x, y, { epochs: 2, batchSize: 40, seed, validationSplit: 0.2, resume: true });
+      expect(rest.epoch).toEqual([1]);
+      expect(resumed.trainingPosition).toBeUndefined();
+      expect(await resumed.getWeightValues()).toEqual(await straight.getWeightValues());
+      expect(resumed.optimizer?.iterations).toBe(straight.optimizer?.iterations);
+      for (const key of Object.keys(full.history))
+        expect([part.history[key][0], rest.history[key][0]]).toEqual(full.history[key]);
+    }
+  });
+
+  it('refuses to resume mid-epoch on other data, and resume with initialEpoch', async () => {
+    await useBackend('cpu');
+    const { x, y } = mnistSlice(100);
+    const m = sequential([new Flatten({ inputShape: [28, 28, 1] }), new Dense({ units: 10, activation: 'softmax' })]);
+    m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const controller = new AbortController();
+    controller.abort();
+    await m.fit(x, y, { epochs: 1, batchSize: 20, signal: controller.signal });
+    expect(m.trainingPosition?.batch).toBe(1);
+    await expect(m.fit(x, y, { epochs: 1, batchSize: 25, resume: true })).rejects.toThrow(
+      `${m.name}.fit: cannot resume inside epoch 1: it trained batches of 20 from 100 samples; this call has batches of 25 from 100. ` +
+        'Pass the same data and batchSize as the interrupted run, or set model.trainingPosition = undefined to restart the epoch.',
+    );
+    await expect(m.fit(x, y, { epochs: 1, resume: true, initialEpoch: 0 })).rejects.toThrow(
+      'pass resume or initialEpoch, not both',
+    );
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 20, resume: true });
+    expect(h.epoch).toEqual([0]);
+  });
+
   it('stops on a NaN loss, naming the epoch and batch, and keeps the last good checkpoint', async () => {
     await useBackend('cpu');
     setSeed(1);

@@ -1,4 +1,4 @@
-import { keep, NeuriteError, random, setSeed, type Tensor, tidy, variableGrads } from '@neurite/core';
+import { keep, NeuriteError, random, randomState, setSeed, type Tensor, tidy, variableGrads } from '@neurite/core';
 import type { Callback, Logs, TrainingModel } from './callbacks.js';
 import { type Batch, type BatchSource, type HostData, hostBatches, permutation, splitHost, toHost } from './data.js';
 import { ParallelTraining } from './parallel/step.js';
@@ -62,6 +62,42 @@ export interface FitOptions {
    * thread does not reach worker threads.
    */
   workerSetup?: string | URL;
+  /**
+   * Stops training after the current batch when aborted (Ctrl-C, SIGTERM, a Stop button). fit() then
+   * resolves normally with `history.interrupted` set, and `model.trainingPosition` records where it
+   * stopped; `model.save()` keeps that position, and `fit(..., { resume: true })` continues from it.
+   */
+  signal?: AbortSignal;
+  /**
+   * Continue where the model's training stopped: from epoch `model.epochsTrained` and, after an
+   * interrupted fit (or loading a checkpoint saved after one), from the batch after the last one it
+   * trained, with the same data order, random stream and running sums, so the result equals an
+   * uninterrupted run's bit for bit (same data, batchSize, seed, workers and backend). Excludes
+   * `initialEpoch`.
+   */
+  resume?: boolean;
+}
+
+/**
+ * Where an interrupted fit() stopped inside an epoch (`model.trainingPosition`): the epoch, the batches
+ * of it already trained, the data order's seed, the random stream's state, and the epoch's running sums.
+ */
+export interface TrainingPosition {
+  /** The epoch in progress, 0-based. */
+  epoch: number;
+  /** Batches of that epoch already trained. */
+  batch: number;
+  /** The batch size and sample count of array data (null for a batch source). */
+  batchSize: number | null;
+  trainSamples: number | null;
+  /** The seed of the epoch's shuffle order (null when not shuffled or for a batch source). */
+  permutationSeed: number | null;
+  /** core's random stream after the last trained batch (see randomState()). */
+  randomState: number;
+  /** The epoch's running loss sum, sample count and metric counts so far. */
+  lossSum: number;
+  samples: number;
+  counts: [number, number][];
 }
 
 /** What fit() returns: per-epoch values of the loss and metrics, train and validation. */
@@ -70,6 +106,8 @@ export interface History {
   epoch: number[];
   /** e.g. { loss: [...], accuracy: [...], valLoss: [...], valAccuracy: [...] } */
   history: Record<string, number[]>;
+  /** Set when `signal` stopped fit() inside an epoch: that epoch (0-based) and the batches it trained. */
+  interrupted?: { epoch: number; batch: number };
 }
 
 function isTensor(v: unknown): v is Tensor {
@@ -90,26 +128,44 @@ function valKey(name: string): string {
   return `val${name[0].toUpperCase()}${name.slice(1)}`;
 }
 
+/** Running sums of a pass: where it starts (a resumed epoch) and where it stopped. */
+interface PassSums {
+  index: number;
+  lossSum: number;
+  samples: number;
+  counts: [number, number][];
+}
+
+interface PassOptions {
+  train: boolean;
+  onBatch?: (batch: number, logs: Logs) => Promise<void>;
+  epoch?: number;
+  parallel?: ParallelTraining;
+  /** Sums carried over from the part of the epoch trained before an interruption. */
+  start?: PassSums;
+  /** Checked after each training batch: when aborted, the pass stops and returns its sums. */
+  signal?: AbortSignal;
+}
+
 /** Runs one pass over the batches: trains when `train`, else evaluates. Returns epoch-level logs. */
 async function pass(
   model: Sequential,
   batches: AsyncIterable<Batch> | Iterable<Batch>,
-  train: boolean,
-  onBatch?: (batch: number, logs: Logs) => Promise<void>,
-  where?: { epoch: number },
-  parallel?: ParallelTraining,
-): Promise<Logs> {
+  { train, onBatch, epoch, parallel, start, signal }: PassOptions,
+): Promise<{ logs: Logs; stopped?: PassSums }> {
   const { optimizer, loss } = model.requireCompiled(train ? 'fit' : 'evaluate');
   let vars = model.trainableWeights.map((w) => w.variable);
-  let lossSum = 0;
-  let samples = 0;
-  const counts = model.metrics.map(() => [0, 0]);
-  let index = 0;
+  let lossSum = start?.lossSum ?? 0;
+  let samples = start?.samples ?? 0;
+  const counts: [number, number][] = start ? start.counts.map(([a, b]) => [a, b]) : model.metrics.map(() => [0, 0]);
+  let index = start?.index ?? 0;
+  let first = true;
   for await (const { xs, ys } of batches as AsyncIterable<Batch>) {
     let value: Tensor;
     let stats: Tensor[];
     try {
-      if (index === 0) {
+      if (first) {
+        first = false;
         model.checkInput(xs, train ? 'fit' : 'evaluate');
         // A model fed by a dataset may learn its input shape only now: build it before collecting weights.
         model.build();
@@ -149,7 +205,7 @@ async function pass(
     if (!Number.isFinite(lv)) {
       for (const s of stats) s.dispose();
       throw new NeuriteError(
-        `${model.name}.${train ? 'fit' : 'evaluate'}: the loss became ${lv} at epoch ${(where?.epoch ?? 0) + 1}, batch ${index + 1}. ` +
+        `${model.name}.${train ? 'fit' : 'evaluate'}: the loss became ${lv} at epoch ${(epoch ?? 0) + 1}, batch ${index + 1}. ` +
           `Lower the learning rate (now ${optimizer.currentLearningRate()}), scale inputs to [0, 1], check the data for NaN or ` +
           'Infinity, or clip gradients (clipNorm). Saved models were not touched.',
       );
@@ -169,6 +225,7 @@ async function pass(
     // Let the event loop run between steps (signals such as Ctrl-C, a page's redraws): on cpu and wasm
     // every await above resolves as a microtask, which never yields to it.
     await yieldToEventLoop();
+    if (train && signal?.aborted) return { logs: {}, stopped: { index, lossSum, samples, counts } };
   }
   if (samples === 0) {
     throw new NeuriteError(`${model.name}.${train ? 'fit' : 'evaluate'}: the data has no samples.`);
@@ -177,7 +234,7 @@ async function pass(
   model.metrics.forEach((m, i) => {
     logs[m.name] = counts[i][1] > 0 ? counts[i][0] / counts[i][1] : 0;
   });
-  return logs;
+  return { logs };
 }
 
 function trainingModel(model: Sequential): TrainingModel {
@@ -229,7 +286,12 @@ async function trainEpochs(
   const arrays = isTensor(x);
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
-  const initialEpoch = options.initialEpoch ?? 0;
+  if (options.resume && options.initialEpoch !== undefined) {
+    throw new NeuriteError(
+      `${model.name}.fit: pass resume or initialEpoch, not both (resume starts at model.epochsTrained = ${model.epochsTrained}).`,
+    );
+  }
+  const initialEpoch = options.resume ? model.epochsTrained : (options.initialEpoch ?? 0);
   const callbacks = options.callbacks ?? [];
   const split = options.validationSplit;
   let train: HostData | undefined;
@@ -254,41 +316,66 @@ async function trainEpochs(
   const tm = trainingModel(model);
   model.stopTraining = false;
   const batches = train ? Math.ceil(train.n / batchSize) : 0;
+  const resumeAt = options.resume ? checkResume(model, train, batchSize) : undefined;
   for (const cb of callbacks) {
     (cb as { setPlan?: (p: object) => void }).setPlan?.({ epochs, batches, batchSize });
     await cb.onTrainBegin?.(tm);
   }
   let last: Logs = {};
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    const at = epoch === initialEpoch ? resumeAt : undefined;
     const epochSeed = options.seed !== undefined ? (options.seed * 1000003 + epoch * 7919) >>> 0 : undefined;
     if (epochSeed !== undefined) setSeed(epochSeed);
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, tm);
     let source: Iterable<Batch> | AsyncIterable<Batch>;
+    let permutationSeed: number | null = null;
     if (train) {
-      const order =
-        (options.shuffle ?? true) ? permutation(train.n, epochSeed ?? Math.floor(random() * 2 ** 32)) : undefined;
-      source = hostBatches(train, batchSize, order);
+      if (options.shuffle ?? true)
+        permutationSeed = at ? at.permutationSeed : (epochSeed ?? Math.floor(random() * 2 ** 32));
+      const order = permutationSeed === null ? undefined : permutation(train.n, permutationSeed);
+      source = hostBatches(train, batchSize, order, at?.batch ?? 0);
     } else {
       source = iterate(x as BatchSource);
+      if (at) source = await skipBatches(source as AsyncGenerator<Batch>, at.batch);
     }
-    const logs = await pass(
-      model,
-      source,
-      true,
-      async (b, l) => {
+    // The random stream continues where the interrupted run left it (dropout masks, worker seeds).
+    if (at) setSeed(at.randomState);
+    const result = await pass(model, source, {
+      train: true,
+      onBatch: async (b, l) => {
         for (const cb of callbacks) await cb.onBatchEnd?.(b, l, tm);
       },
-      { epoch },
+      epoch,
       parallel,
-    );
+      signal: options.signal,
+      start: at ? { index: at.batch, lossSum: at.lossSum, samples: at.samples, counts: at.counts } : undefined,
+    });
+    if (result.stopped) {
+      const s = result.stopped;
+      model.trainingPosition = {
+        epoch,
+        batch: s.index,
+        batchSize: train ? batchSize : null,
+        trainSamples: train ? train.n : null,
+        permutationSeed,
+        randomState: randomState(),
+        lossSum: s.lossSum,
+        samples: s.samples,
+        counts: s.counts,
+      };
+      history.interrupted = { epoch, batch: s.index };
+      break;
+    }
+    const logs = result.logs;
     if (val) {
-      const v = await pass(model, hostBatches(val, Math.max(batchSize, 256)), false);
-      for (const [k, value] of Object.entries(v)) logs[valKey(k)] = value;
+      const v = await pass(model, hostBatches(val, Math.max(batchSize, 256)), { train: false });
+      for (const [k, value] of Object.entries(v.logs)) logs[valKey(k)] = value;
     } else if (options.validationData && !isTensor((options.validationData as [Tensor, Tensor])[0])) {
-      const v = await pass(model, iterate(options.validationData as BatchSource), false);
-      for (const [k, value] of Object.entries(v)) logs[valKey(k)] = value;
+      const v = await pass(model, iterate(options.validationData as BatchSource), { train: false });
+      for (const [k, value] of Object.entries(v.logs)) logs[valKey(k)] = value;
     }
     model.epochsTrained = epoch + 1;
+    model.trainingPosition = undefined;
     history.epoch.push(epoch);
     for (const [k, value] of Object.entries(logs)) {
       history.history[k] ??= [];
@@ -296,9 +383,52 @@ async function trainEpochs(
     }
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, tm);
     last = logs;
+    if (options.signal?.aborted) {
+      history.interrupted = { epoch: epoch + 1, batch: 0 };
+      break;
+    }
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(last, tm);
   return history;
+}
+
+/** The position fit({ resume: true }) continues from, checked against this call's data. */
+function checkResume(model: Sequential, train: HostData | undefined, batchSize: number): TrainingPosition | undefined {
+  const at = model.trainingPosition;
+  if (!at) return undefined;
+  const fail = (what: string): never => {
+    throw new NeuriteError(
+      `${model.name}.fit: cannot resume inside epoch ${at.epoch + 1}: ${what} ` +
+        'Pass the same data and batchSize as the interrupted run, or set model.trainingPosition = undefined to restart the epoch.',
+    );
+  };
+  if (at.epoch !== model.epochsTrained) {
+    fail(`the checkpoint stopped in epoch ${at.epoch + 1} but records ${model.epochsTrained} finished epochs.`);
+  }
+  if (at.counts.length !== model.metrics.length) {
+    fail(`it counted ${at.counts.length} metrics and the model has ${model.metrics.length}.`);
+  }
+  if (train && (at.batchSize !== batchSize || at.trainSamples !== train.n)) {
+    fail(
+      `it trained batches of ${at.batchSize ?? '(a batch source)'} from ${at.trainSamples ?? '(a batch source)'} samples; ` +
+        `this call has batches of ${batchSize} from ${train.n}.`,
+    );
+  }
+  if (!train && at.batchSize !== null) fail('it trained on arrays; this call passes a batch source.');
+  if (train && at.batch > Math.ceil(train.n / batchSize))
+    fail(`it trained ${at.batch} batches of an epoch that has fewer.`);
+  return at;
+}
+
+/** Drops the first `n` batches of a source (freeing them): a resumed epoch skips what it trained. */
+async function skipBatches(source: AsyncGenerator<Batch>, n: number): Promise<AsyncIterable<Batch>> {
+  for (let i = 0; i < n; i++) {
+    const r = await source.next();
+    if (r.done) break;
+    r.value.xs.dispose();
+    r.value.ys.dispose();
+  }
+  return { [Symbol.asyncIterator]: () => source };
 }
 
 /** Loss and metrics over arrays or a batch source, in inference mode. */
@@ -314,9 +444,9 @@ export async function evaluate(
     checkTargets(model, y, 'evaluate');
     const host = await toHost(x, y);
     await checkTargetValues(model, host);
-    return pass(model, hostBatches(host, options.batchSize ?? 256), false);
+    return (await pass(model, hostBatches(host, options.batchSize ?? 256), { train: false })).logs;
   }
-  return pass(model, iterate(x), false);
+  return (await pass(model, iterate(x), { train: false })).logs;
 }
 
 async function checkTargetValues(model: Sequential, host: HostData): Promise<void> {

@@ -29,6 +29,7 @@ export interface AdagradOptions extends OptimizerOptions {
  */
 export class Adagrad extends Optimizer {
   static override className = 'Adagrad';
+  static override slotNames: readonly string[] = ['accumulator'];
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
 

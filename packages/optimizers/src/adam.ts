@@ -34,6 +34,7 @@ export interface AdamOptions extends OptimizerOptions {
  */
 export class Adam extends Optimizer {
   static override className = 'Adam';
+  static override slotNames: readonly string[] = ['momentum', 'velocity'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

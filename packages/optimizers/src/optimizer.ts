@@ -48,6 +48,8 @@ export interface OptimizerConfig extends ClipOptions {
  */
 export abstract class Optimizer {
   static className = 'Optimizer';
+  /** The slots a subclass may create, by name: what a saved state may hold. */
+  static slotNames: readonly string[] = [];
   /** Steps applied so far; schedules are evaluated at this value, Adam's bias correction at `iterations + 1`. */
   iterations = 0;
   #learningRate: number | Schedule;
@@ -129,7 +131,7 @@ export abstract class Optimizer {
 
   /** Replaces the step count and all slots with a copy of `state`, as saved by `getState()`. */
   setState(state: OptimizerState): void {
-    checkState(this.name, state);
+    checkState(this.name, state, (this.constructor as typeof Optimizer).slotNames);
     this.dispose();
     this.iterations = state.iterations;
     this.slots = writeSlots(state.slots);
@@ -146,6 +148,9 @@ export abstract class Optimizer {
 
   /** The slot `name` of `v`, a non-trainable variable of v's shape filled with `initialValue` on first use. */
   protected slot(v: Variable, name: string, initialValue = 0): Variable {
+    if (!(this.constructor as typeof Optimizer).slotNames.includes(name)) {
+      throw new NeuriteError(`${this.name}: slot '${name}' is not in ${this.name}.slotNames. Declare it there.`);
+    }
     const byName = this.slots.get(v.name) ?? new Map<string, Variable>();
     this.slots.set(v.name, byName);
     const s = byName.get(name) ?? variable(fill(v.shape, initialValue, 'float32'), false);

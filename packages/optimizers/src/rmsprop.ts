@@ -35,6 +35,7 @@ export interface RMSpropOptions extends OptimizerOptions {
  */
 export class RMSprop extends Optimizer {
   static override className = 'RMSprop';
+  static override slotNames: readonly string[] = ['velocity', 'averageGradient', 'momentum'];
   readonly rho: number;
   readonly momentum: number;
   readonly epsilon: number;

@@ -29,6 +29,7 @@ export interface SGDOptions extends OptimizerOptions {
  */
 export class SGD extends Optimizer {
   static override className = 'SGD';
+  static override slotNames: readonly string[] = ['momentum'];
   readonly momentum: number;
   readonly nesterov: boolean;
 

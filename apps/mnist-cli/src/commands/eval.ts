@@ -3,6 +3,7 @@ import { confusionMatrix, loadModel } from '@neurite/model';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
 import { modelDir } from '../paths.js';
+import { print } from '../terminal.js';
 
 export const evalHelp = `Usage: neurite-mnist eval [options]
 
@@ -24,7 +25,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
   });
   if (v.help) {
-    console.log(evalHelp);
+    print(evalHelp);
     return 0;
   }
   const dir = modelDir('eval', v.model as string | undefined);
@@ -45,7 +46,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   });
   const accuracy = correct / labels.length;
   if (v.json) {
-    console.log(
+    print(
       JSON.stringify(
         { model: dir, backend: info.name, images: labels.length, accuracy, perClass, confusionMatrix: matrix },
         null,
@@ -54,18 +55,18 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  console.log(`model: ${dir} (backend ${info.name})`);
-  console.log(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${correct} of ${labels.length})\n`);
-  console.log('digit  images  accuracy');
+  print(`model: ${dir} (backend ${info.name})`);
+  print(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${correct} of ${labels.length})\n`);
+  print('digit  images  accuracy');
   for (const p of perClass)
-    console.log(
+    print(
       `${String(p.digit).padStart(5)}  ${String(p.images).padStart(6)}  ${(p.accuracy * 100).toFixed(2).padStart(7)}%`,
     );
   const w = Math.max(4, ...matrix.flat().map((n) => String(n).length + 1));
-  console.log(
+  print(
     `\nconfusion matrix (rows: true digit, columns: predicted)\n${'    '}${Array.from({ length: 10 }, (_, i) => String(i).padStart(w)).join('')}`,
   );
   for (const [i, row] of matrix.entries())
-    console.log(`${String(i).padStart(3)} ${row.map((n) => String(n).padStart(w)).join('')}`);
+    print(`${String(i).padStart(3)} ${row.map((n) => String(n).padStart(w)).join('')}`);
   return 0;
 }

@@ -3,6 +3,7 @@ import { webgpu } from '@neurite/backend-webgpu';
 import { getBackendPlugin, listBackends, registerBackend } from '@neurite/core';
 import { parse } from '../args.js';
 import { startBackend } from '../backend.js';
+import { print } from '../terminal.js';
 
 export const infoHelp = `Usage: neurite-mnist info [--backend <name>] [--json]
 
@@ -11,7 +12,7 @@ Shows the backends available here, the one that would be chosen and why, and pac
 export async function info(argv: string[]): Promise<number> {
   const { values: v } = parse('info', argv, { json: { type: 'boolean' } });
   if (v.help) {
-    console.log(infoHelp);
+    print(infoHelp);
     return 0;
   }
   if (!listBackends().includes('webgpu')) registerBackend(webgpu);
@@ -27,19 +28,19 @@ export async function info(argv: string[]): Promise<number> {
     versions[`@neurite/${p}`] = require(`@neurite/${p}/package.json`).version;
   }
   if (v.json) {
-    console.log(JSON.stringify({ backends, chosen, versions }, null, 2));
+    print(JSON.stringify({ backends, chosen, versions }, null, 2));
     return 0;
   }
-  console.log('backends:');
+  print('backends:');
   for (const b of backends)
-    console.log(`  ${b.name.padEnd(7)} ${b.available ? 'available' : 'unavailable'}${b.note ? `: ${b.note}` : ''}`);
+    print(`  ${b.name.padEnd(7)} ${b.available ? 'available' : 'unavailable'}${b.note ? `: ${b.note}` : ''}`);
   const extra = chosen.adapter
     ? ` adapter ${chosen.adapter.vendor} ${chosen.adapter.architecture}`
     : chosen.simd !== undefined
       ? ` simd ${chosen.simd}, threads ${chosen.threads}`
       : '';
-  console.log(`chosen: ${chosen.name}${extra}\n  why: ${chosen.reason}`);
-  console.log('versions:');
-  for (const [k, val] of Object.entries(versions)) console.log(`  ${k.padEnd(24)} ${val}`);
+  print(`chosen: ${chosen.name}${extra}\n  why: ${chosen.reason}`);
+  print('versions:');
+  for (const [k, val] of Object.entries(versions)) print(`  ${k.padEnd(24)} ${val}`);
   return 0;
 }

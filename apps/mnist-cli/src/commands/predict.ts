@@ -3,37 +3,42 @@ import { loadModel } from '@neurite/model';
 import { parse } from '../args.js';
 import { startBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
-import { readImage, toMnist } from '../image.js';
+import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage, toMnist } from '../image.js';
 import { modelDir } from '../paths.js';
+import { print } from '../terminal.js';
 
 export const predictHelp = `Usage: neurite-mnist predict [options] <image...>
 
-Reads digits from PNG or JPEG files (any size, grey or colour, with or without alpha, dark ink on light
-paper or light on dark), prepares them as MNIST was (crop to the ink, fit in 20x20, centre by mass in
-28x28), and prints the predicted digit with the top-3 probabilities.
+Reads digits from PNG or JPEG files (grey or colour, with or without alpha, dark ink on light paper or
+light on dark, up to ${DEFAULT_MAX_MEGAPIXELS} megapixels: see --max-megapixels), prepares them as MNIST was (crop to the ink,
+fit in 20x20, centre by mass in 28x28), and prints the predicted digit with the top-3 probabilities.
 
 Options:
-  --model <dir>       the model folder (default: the one the last train wrote)
-  --backend <name>    cpu | wasm | webgpu | auto
-  --json              print JSON
-  --verbose           stack traces on errors
-  -h, --help          this help`;
+  --model <dir>         the model folder (default: the one the last train wrote)
+  --max-megapixels <n>  refuse images of more than n million pixels, read from the file's header before
+                        decoding (default ${DEFAULT_MAX_MEGAPIXELS}); image files are read up to 64 MiB
+  --backend <name>      cpu | wasm | webgpu | auto
+  --json                print JSON
+  --verbose             stack traces on errors
+  -h, --help            this help`;
 
 export async function predict(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(
     'predict',
     argv,
-    { model: { type: 'string' }, json: { type: 'boolean' } },
+    { model: { type: 'string' }, json: { type: 'boolean' }, 'max-megapixels': { type: 'string' } },
     true,
   );
   if (v.help) {
-    console.log(predictHelp);
+    print(predictHelp);
     return 0;
   }
+  const maxMegapixels = maxMegapixelsFlag('predict', v['max-megapixels'] as string | undefined);
   if (positionals.length === 0)
     throw new UsageError('predict: give at least one image file, e.g. neurite-mnist predict digit.png.');
   // Read and check every image before any math, so a bad file fails fast and nothing half-runs.
-  const pixels = positionals.map((p) => toMnist(readImage(p)));
+  const pixels: Float32Array[] = [];
+  for (const p of positionals) pixels.push(toMnist(await readImage(p, { maxMegapixels })));
   const dir = modelDir('predict', v.model as string | undefined);
   await startBackend(v.backend as string | undefined);
   const model = await loadModel(dir);
@@ -49,12 +54,12 @@ export async function predict(argv: string[]): Promise<number> {
     return { file, digit: top[0].digit, top3: top };
   });
   if (v.json) {
-    console.log(JSON.stringify(results, null, 2));
+    print(JSON.stringify(results, null, 2));
     return 0;
   }
   for (const r of results) {
     const top = r.top3.map((t) => `${t.digit} ${(t.probability * 100).toFixed(1)}%`).join(', ');
-    console.log(`${r.file}: ${r.digit}  (${top})`);
+    print(`${r.file}: ${r.digit}  (${top})`);
   }
   return 0;
 }

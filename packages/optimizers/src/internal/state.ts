@@ -16,7 +16,7 @@ export interface OptimizerState {
 }
 
 /** Checks a state before setState() touches anything, so a bad state leaves the optimizer unchanged. */
-export function checkState(owner: string, state: OptimizerState): void {
+export function checkState(owner: string, state: OptimizerState, slotNames: readonly string[]): void {
   const fail = (what: string, received: string): never => {
     throw new NeuriteError(
       `${owner}.setState: ${what}. Received: ${received}. Pass the object that getState() of a ${owner} returned.`,
@@ -32,6 +32,12 @@ export function checkState(owner: string, state: OptimizerState): void {
   for (const [varName, slots] of Object.entries(state.slots)) {
     for (const [slotName, slot] of Object.entries(slots ?? {})) {
       const where = `slots['${varName}']['${slotName}']`;
+      if (!slotNames.includes(slotName)) {
+        fail(
+          `${where}: a ${owner} has no slot '${slotName}' (its slots: ${slotNames.join(', ') || 'none'})`,
+          show(slotName),
+        );
+      }
       const shape = slot?.shape;
       if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
         fail(`${where}.shape must be an array of integers >= 0`, show(shape));

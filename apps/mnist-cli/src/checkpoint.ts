@@ -1,0 +1,146 @@
+// A training run's folder: the model (its model.json carries the run's settings and history as
+// metadata, so one atomic save keeps them consistent with the weights), plus copies for people and
+// other tools: train.json, history.json and, at the end, test.json.
+import { link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { History, Sequential } from '@neurite/model';
+import { UsageError } from './errors.js';
+import { readJson, syncDir, writeJson } from './io.js';
+
+/** The settings a run is made with; --resume takes them from the checkpoint. */
+export interface Settings {
+  model: string;
+  epochs: number;
+  batchSize: number;
+  optimizer: string;
+  lr: number;
+  seed: number;
+  validationSplit: number;
+  augment: boolean;
+  limit?: number;
+  workers?: number;
+}
+
+export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
+const KEY = 'neurite-mnist';
+
+const isInt = (v: unknown, min: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+
+/** Checks settings read from a file; a field that is wrong names itself. */
+export function checkSettings(value: unknown, source: string): Settings {
+  const fail = (field: string, expected: string, got: unknown): never => {
+    throw new UsageError(
+      `train: ${source} field ${field}: expected ${expected}, received ${JSON.stringify(got) ?? 'nothing'}. ` +
+        'The checkpoint was edited or is corrupt: start a new run with --out.',
+    );
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('(top level)', 'an object', value);
+  const s = value as Record<string, unknown>;
+  if (typeof s.model !== 'string' || s.model === '') fail('model', 'cnn, mlp or a .json file', s.model);
+  if (!isInt(s.epochs, 1)) fail('epochs', 'an integer >= 1', s.epochs);
+  if (!isInt(s.batchSize, 1)) fail('batchSize', 'an integer >= 1', s.batchSize);
+  if (typeof s.optimizer !== 'string' || !OPTIMIZERS.includes(s.optimizer.toLowerCase())) {
+    fail('optimizer', OPTIMIZERS.join(', '), s.optimizer);
+  }
+  if (typeof s.lr !== 'number' || !(s.lr > 0 && s.lr < 10)) fail('lr', 'a number between 0 and 10', s.lr);
+  if (!isInt(s.seed, 0)) fail('seed', 'an integer >= 0', s.seed);
+  if (typeof s.validationSplit !== 'number' || !(s.validationSplit >= 0 && s.validationSplit < 1)) {
+    fail('validationSplit', 'a number in [0, 1)', s.validationSplit);
+  }
+  if (typeof s.augment !== 'boolean') fail('augment', 'true or false', s.augment);
+  if (s.limit !== undefined && !isInt(s.limit, 1)) fail('limit', 'an integer >= 1', s.limit);
+  if (s.workers !== undefined && !isInt(s.workers, 1)) fail('workers', 'an integer >= 1', s.workers);
+  return {
+    model: s.model as string,
+    epochs: s.epochs as number,
+    batchSize: s.batchSize as number,
+    optimizer: s.optimizer as string,
+    lr: s.lr as number,
+    seed: s.seed as number,
+    validationSplit: s.validationSplit as number,
+    augment: s.augment as boolean,
+    ...(s.limit !== undefined ? { limit: s.limit as number } : {}),
+    ...(s.workers !== undefined ? { workers: s.workers as number } : {}),
+  };
+}
+
+/** A history read from a file, or undefined when it is not one (a report then goes without curves). */
+export function checkHistory(value: unknown): History | undefined {
+  const h = value as History;
+  const numbers = (a: unknown) => Array.isArray(a) && a.every((n) => typeof n === 'number');
+  if (!h || typeof h !== 'object' || !numbers(h.epoch) || !h.history || typeof h.history !== 'object') return undefined;
+  if (Array.isArray(h.history) || !Object.values(h.history).every(numbers)) return undefined;
+  return { epoch: [...h.epoch], history: Object.fromEntries(Object.entries(h.history).map(([k, v]) => [k, [...v]])) };
+}
+
+/** The run's settings and history stored in a loaded model, or (older checkpoints) in train.json. */
+export function runOf(model: Sequential, dir: string): { settings: Settings; history: History } {
+  const meta = Object.hasOwn(model.metadata, KEY) ? (model.metadata[KEY] as Record<string, unknown>) : undefined;
+  if (meta && typeof meta === 'object') {
+    return {
+      settings: checkSettings(meta.settings, `${dir}/model.json metadata`),
+      history: checkHistory(meta.history) ?? { epoch: [], history: {} },
+    };
+  }
+  const file = readJson<unknown>(dir, 'train.json');
+  if (file === undefined) {
+    throw new UsageError(
+      `train: ${dir} is not a training checkpoint (its model.json has no run settings, and there is no train.json). ` +
+        'Pass the --out folder of an earlier train.',
+    );
+  }
+  return {
+    settings: checkSettings(file, `${dir}/train.json`),
+    history: checkHistory(readJson<unknown>(dir, 'history.json')) ?? { epoch: [], history: {} },
+  };
+}
+
+/** A history stored with a model (visualize's curves), else the folder's history.json. */
+export function historyOf(model: Sequential, dir: string): History | undefined {
+  const meta = Object.hasOwn(model.metadata, KEY) ? (model.metadata[KEY] as { history?: unknown }) : undefined;
+  return checkHistory(meta?.history) ?? checkHistory(readJson<unknown>(dir, 'history.json'));
+}
+
+/** Saves the model with the run's settings and history (one atomic save), then the readable copies. */
+export async function saveCheckpoint(model: Sequential, out: string, settings: Settings, history: History) {
+  model.metadata = { ...model.metadata, [KEY]: { settings, history } };
+  await model.save(out, { includeOptimizer: true });
+  writeJson(out, 'history.json', history);
+  writeJson(out, 'train.json', settings);
+}
+
+const RUN_FILES = ['history.json', 'train.json', 'test.json', 'report.html', 'report'];
+const BINARY = /^(weights|optimizer)(-[0-9a-f]{12})?\.bin$/;
+
+/**
+ * Moves the model already in `out` (and its run's files) into `out/previous-<time>/`, so a new run never
+ * replaces a model without keeping it. Crash-safe: the binaries are hard-linked first and model.json is
+ * moved last, so at every moment one of the two folders holds a loadable model. Returns the new folder.
+ */
+export async function keepPrevious(out: string): Promise<string> {
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d+Z$/, '');
+  let kept = join(out, `previous-${stamp}`);
+  for (
+    let i = 2;
+    await stat(kept).then(
+      () => true,
+      () => false,
+    );
+    i++
+  )
+    kept = join(out, `previous-${stamp}-${i}`);
+  await mkdir(kept);
+  const names = await readdir(out);
+  const binaries = names.filter((n) => BINARY.test(n));
+  for (const n of binaries) await link(join(out, n), join(kept, n));
+  syncDir(kept);
+  await rename(join(out, 'model.json'), join(kept, 'model.json'));
+  syncDir(kept);
+  syncDir(out);
+  for (const n of binaries) await rm(join(out, n), { force: true });
+  for (const n of RUN_FILES) if (names.includes(n)) await rename(join(out, n), join(kept, n));
+  return kept;
+}

@@ -1,0 +1,25 @@
+// Output for a terminal. Names in a model file, file names and error messages can carry escape
+// sequences (a model named "\x1b]0;pwned\x07" retitles the window, "\x1b[2J" clears the screen); every
+// line the CLI prints goes through printable(), which shows control characters as \x.. escapes instead.
+
+/** C0 controls (tab and newline allowed unless oneLine), DEL, C1 controls, and the bidi overrides. */
+function isControl(code: number, oneLine: boolean): boolean {
+  if (code <= 0x1f) return oneLine || (code !== 0x09 && code !== 0x0a);
+  return (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
+
+/** `text` with control characters escaped; with `oneLine`, newlines and tabs too. */
+export function printable(text: string, options: { oneLine?: boolean } = {}): string {
+  let out = '';
+  for (const c of String(text)) {
+    const code = c.charCodeAt(0);
+    if (!isControl(code, options.oneLine ?? false)) out += c;
+    else out += code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
+/** Prints a line (or several) to stdout, escaped. */
+export function print(text = ''): void {
+  process.stdout.write(`${printable(text)}\n`);
+}

@@ -1,0 +1,229 @@
+// train as a careless or hostile user runs it: bad flags caught before any data is read, a model never
+// replaced silently, Ctrl-C and SIGTERM resumed bit for bit, names that cannot reach the terminal raw.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'neurite-train-safety-'));
+const env = { ...process.env, NEURITE_HOME: join(work, 'home'), NEURITE_BACKEND: 'cpu' };
+// A small, fast run that still uses dropout and shuffling: the MLP on 600 images.
+const quick = ['--model', 'mlp', '--limit', '600', '--batch-size', '50', '--workers', '1'];
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Runs train and sends `signal` once the progress shows batch `at` of epoch `epoch`. */
+async function interrupt(args: string[], signal: NodeJS.Signals, epoch: number) {
+  const child: ChildProcess = spawn(process.execPath, [cli, 'train', ...args], { env });
+  let out = '';
+  let sent = false;
+  child.stdout?.on('data', (b) => {
+    out += b;
+    if (!sent && new RegExp(`epoch ${epoch}/\\d+ +[1-9]\\d*/\\d+ loss`).test(out)) {
+      sent = true;
+      child.kill(signal);
+    }
+  });
+  let err = '';
+  child.stderr?.on('data', (b) => (err += b));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, out, err };
+}
+
+const modelJson = (dir: string) => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+
+describe('train checks every flag before it reads any data', () => {
+  it('refuses a bad --out, --resume or --model at once, with one line and exit 2', () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    const cases: [string[], string][] = [
+      [['--out', file], `neurite-mnist: train: --out must be a folder, and ${file} is a file. Choose another path.`],
+      [['--out', ''], "neurite-mnist: train: --out needs a folder. Received: --out ''."],
+      [
+        ['--out', '/proc/neurite-x'],
+        'neurite-mnist: train: cannot write to --out /proc/neurite-x: ENOENT. Choose a folder you can write to.',
+      ],
+      [
+        ['--resume', join(work, 'nothing-here')],
+        `neurite-mnist: train: ${join(work, 'nothing-here')} is not a training checkpoint (no model.json).`,
+      ],
+      [
+        ['--model', join(work, 'missing.json')],
+        `neurite-mnist: train: cannot read the model file ${join(work, 'missing.json')}`,
+      ],
+      [
+        ['--optimizer', 'constructor'],
+        'neurite-mnist: train: --optimizer must be one of sgd, adam, adamw, rmsprop, adagrad.',
+      ],
+      [['--lr', 'NaN'], 'neurite-mnist: train: --lr must be a number between 0 and 10. Received: --lr NaN.'],
+    ];
+    for (const [args, message] of cases) {
+      const r = run('train', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n'), r.err).toHaveLength(1);
+      expect(r.err).toContain(message);
+      expect(r.out).not.toContain('data:');
+    }
+  });
+
+  it('refuses a --model file that would allocate gigabytes or does not end in 10 classes', () => {
+    const huge = join(work, 'huge.json');
+    writeFileSync(
+      huge,
+      JSON.stringify({ layers: [{ className: 'Flatten' }, { className: 'Dense', config: { units: 200000 } }] }),
+    );
+    const r = run('train', '--model', huge, '--out', join(work, 'huge-out'));
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(
+      `neurite-mnist: train: ${huge} describes 157000000 parameters; neurite-mnist trains models of up to 25000000. Use fewer or smaller layers.`,
+    );
+    const wrong = join(work, 'three.json');
+    writeFileSync(
+      wrong,
+      JSON.stringify({ layers: [{ className: 'Flatten' }, { className: 'Dense', config: { units: 3 } }] }),
+    );
+    expect(run('train', '--model', wrong).err).toContain('ends in output shape [null, 3]; MNIST needs [null, 10]');
+    expect(existsSync(join(work, 'huge-out'))).toBe(false);
+  });
+});
+
+describe('train and the models already on disk', () => {
+  it('keeps a model it would replace, says so, and resumes only with the run own settings', () => {
+    const out = join(work, 'twice');
+    const first = run('train', ...quick, '--epochs', '1', '--out', out);
+    expect(first.code, first.err).toBe(0);
+    const firstJson = modelJson(out);
+    const second = run('train', ...quick, '--epochs', '1', '--seed', '2', '--out', out);
+    expect(second.code, second.err).toBe(0);
+    expect(second.out).toContain(`train: ${out} already holds a model; it is kept in ${join(out, 'previous-<time>')}`);
+    const kept = readdirSync(out).filter((f) => f.startsWith('previous-'));
+    expect(kept).toHaveLength(1);
+    expect(modelJson(join(out, kept[0])).weights.checksum).toBe(firstJson.weights.checksum);
+    expect(modelJson(out).weights.checksum).not.toBe(firstJson.weights.checksum);
+    expect(run('eval', '--model', join(out, kept[0]), '--limit', '100').code).toBe(0);
+
+    const conflict = run('train', '--resume', out, '--lr', '0.1', '--model', 'cnn', '--epochs', '2');
+    expect(conflict.code).toBe(2);
+    expect(conflict.err.trim()).toBe(
+      'neurite-mnist: train: --resume continues a run with its own settings, and these flags differ: ' +
+        '--model cnn (the checkpoint has mlp), --lr 0.1 (the checkpoint has 0.001). ' +
+        'Drop them (only --epochs, --out, --backend and --report may change), or start a new run with --out.',
+    );
+  });
+
+  it('caps --workers at the cores here and says so', () => {
+    const cores = availableParallelism();
+    const r = run(
+      'train',
+      '--model',
+      'mlp',
+      '--limit',
+      '300',
+      '--epochs',
+      '1',
+      '--workers',
+      '99',
+      '--out',
+      join(work, 'w99'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`train: --workers 99 is more than the ${cores} cores here; training on ${cores} threads.`);
+    expect(modelJson(join(work, 'w99')).metadata['neurite-mnist'].settings.workers).toBe(cores);
+  });
+
+  it('explains a broken checkpoint or last.json instead of failing inside', () => {
+    const out = join(work, 'legacy');
+    expect(run('train', ...quick, '--epochs', '1', '--out', out).code).toBe(0);
+    const j = modelJson(out);
+    delete j.metadata;
+    writeFileSync(join(out, 'model.json'), JSON.stringify(j));
+    writeFileSync(
+      join(out, 'train.json'),
+      JSON.stringify({ ...JSON.parse(readFileSync(join(out, 'train.json'), 'utf8')), optimizer: 42 }),
+    );
+    const r = run('train', '--resume', out, '--epochs', '2');
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(
+      `neurite-mnist: train: ${out}/train.json field optimizer: expected sgd, adam, adamw, rmsprop, adagrad, received 42. ` +
+        'The checkpoint was edited or is corrupt: start a new run with --out.',
+    );
+    const home = join(work, 'empty-home');
+    mkdirSync(join(home, 'mnist'), { recursive: true });
+    writeFileSync(join(home, 'mnist', 'last.json'), '');
+    const e = spawnSync(process.execPath, [cli, 'eval'], { env: { ...env, NEURITE_HOME: home }, encoding: 'utf8' });
+    expect(e.status).toBe(2);
+    expect(e.stderr.trim()).toBe(
+      `neurite-mnist: eval: ${join(home, 'mnist', 'last.json')} does not say which model the last train wrote (expected {"model": "<folder>"}). Pass --model <dir>, or train again.`,
+    );
+  });
+
+  it('prints names from files with their control characters escaped', () => {
+    const spec = join(work, 'evil.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        name: 'evil\u001b]0;pwned\u0007\u001b[2J',
+        layers: [
+          { className: 'Flatten', config: { name: 'flat\u001b[31m' } },
+          { className: 'Dense', config: { units: 10, activation: 'softmax' } },
+        ],
+      }),
+    );
+    const r = run(
+      'train',
+      '--model',
+      spec,
+      '--limit',
+      '100',
+      '--epochs',
+      '1',
+      '--workers',
+      '1',
+      '--out',
+      join(work, 'evil'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('evil\\x1b]0;pwned\\x07\\x1b[2J');
+    expect(r.out).toContain('flat\\x1b[31m');
+    expect([...r.out].filter((c) => c === '\u0007' || c === '\u001b')).toEqual([]);
+  });
+});
+
+describe('Ctrl-C and SIGTERM mid-epoch, then --resume', () => {
+  it('resumes bit for bit on cpu, with and without --augment: the same weights, optimizer state and history', async () => {
+    const straight = join(work, 'straight');
+    const r = run('train', ...quick, '--epochs', '3', '--out', straight);
+    expect(r.code, r.err).toBe(0);
+    const augmented = join(work, 'straight-augmented');
+    expect(run('train', ...quick, '--augment', '--epochs', '3', '--out', augmented).code).toBe(0);
+    for (const [signal, code, augment] of [
+      ['SIGINT', 130, false],
+      ['SIGTERM', 143, false],
+      ['SIGINT', 130, true],
+    ] as const) {
+      const out = join(work, `stopped-${signal}-${augment}`);
+      const extra = augment ? ['--augment'] : [];
+      const stopped = await interrupt([...quick, ...extra, '--epochs', '3', '--out', out], signal, 2);
+      expect(stopped.code, stopped.err).toBe(code);
+      expect(stopped.out).toMatch(
+        /interrupted at epoch 2, batch \d+: checkpoint saved to .* \(1 full epoch and \d+ batches\)/,
+      );
+      expect(modelJson(out).training.position.epoch).toBe(1);
+      const resumed = run('train', '--resume', out);
+      expect(resumed.code, resumed.err).toBe(0);
+      const a = modelJson(augment ? augmented : straight);
+      const b = modelJson(out);
+      expect(b.weights.checksum).toBe(a.weights.checksum);
+      expect(b.optimizer.checksum).toBe(a.optimizer.checksum);
+      expect(b.optimizer.iterations).toBe(a.optimizer.iterations);
+      expect(b.metadata['neurite-mnist'].history).toEqual(a.metadata['neurite-mnist'].history);
+      expect(b.training).toEqual({ epochs: 3 });
+    }
+  }, 300_000);
+});

@@ -1,0 +1,185 @@
+// The schema of model.json (docs/model-format.md), checked before anything else reads the file: a
+// model folder may come from a stranger, so every field is validated for type and range here, and an
+// error names the field, what was expected and what was received.
+import { NeuriteError } from '@neurite/core';
+import * as v from 'valibot';
+
+/** The model.json format this version writes, and the newest it reads. */
+export const FORMAT_VERSION = 1;
+
+/** A file name inside the model's folder: no separator, no '..', not absolute, not hidden. */
+export const PLAIN_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(
+    v.number(`an integer >= ${min}`),
+    v.safeInteger(`an integer >= ${min}`),
+    v.minValue(min, `an integer >= ${min}`),
+    v.maxValue(max, `an integer <= ${max}`),
+  );
+const finite = v.pipe(v.number('a finite number'), v.finite('a finite number'));
+const text = (max: number) => v.pipe(v.string('a string'), v.maxLength(max, `a string of at most ${max} characters`));
+const list = <T extends v.GenericSchema>(item: T, max: number) =>
+  v.pipe(v.array(item, 'a list'), v.maxLength(max, `a list of at most ${max} items`));
+// Objects whose keys a class reads (a layer's or an optimizer's config). valibot drops '__proto__',
+// 'prototype' and 'constructor' keys, so a file cannot reach Object.prototype through them.
+const plainObject = v.pipe(
+  v.custom<Record<string, unknown>>((o) => typeof o === 'object' && o !== null && !Array.isArray(o), 'an object'),
+  v.record(v.string(), v.unknown(), 'an object'),
+);
+const fileName = v.pipe(
+  v.string('a file name'),
+  v.maxLength(128, 'a file name of at most 128 characters'),
+  v.regex(
+    PLAIN_FILE_NAME,
+    "a plain file name inside the model's folder (letters, digits, '.', '_', '-'; no '/' or '..')",
+  ),
+);
+const shape = list(integer(1), 8);
+const checksum = v.pipe(v.string('a checksum'), v.regex(/^fnv1a32:[0-9a-f]{8}$/, "'fnv1a32:' and 8 hex digits"));
+const classAndConfig = v.object({ className: text(200), config: v.optional(plainObject) }, 'an object');
+
+const weightEntry = v.object({ path: text(512), shape, byteOffset: integer(0) }, 'an object');
+const slotEntry = v.object(
+  {
+    weight: text(512),
+    slot: v.pipe(text(64), v.regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a slot name such as momentum')),
+    shape,
+    byteOffset: integer(0),
+  },
+  'an object',
+);
+const uint32 = integer(0, 2 ** 32 - 1);
+
+/** Where fit() stopped inside an epoch: enough to continue it exactly (see FitOptions.resume). */
+const position = v.object(
+  {
+    epoch: integer(0),
+    batch: integer(1),
+    batchSize: v.nullable(integer(1)),
+    trainSamples: v.nullable(integer(1)),
+    permutationSeed: v.nullable(uint32),
+    randomState: uint32,
+    lossSum: finite,
+    samples: integer(0),
+    counts: list(v.tuple([finite, finite], 'a pair of numbers'), 64),
+  },
+  'an object',
+);
+
+const schema = v.object(
+  {
+    format: v.literal('neurite-model', '"neurite-model"'),
+    formatVersion: integer(1, FORMAT_VERSION),
+    name: v.pipe(text(200), v.minLength(1, 'a non-empty string')),
+    inputShape: shape,
+    layers: v.pipe(
+      list(v.object({ className: text(200), config: v.optional(plainObject) }, 'an object'), 10_000),
+      v.minLength(1, 'a list of at least one layer'),
+    ),
+    compile: v.nullable(
+      v.object(
+        { optimizer: classAndConfig, loss: classAndConfig, metrics: v.optional(list(text(64), 32), []) },
+        'an object or null',
+      ),
+    ),
+    weights: v.object(
+      {
+        file: fileName,
+        dtype: v.literal('float32', '"float32"'),
+        byteOrder: v.literal('little', '"little"'),
+        byteLength: integer(0),
+        checksum,
+        entries: list(weightEntry, 100_000),
+      },
+      'an object',
+    ),
+    optimizer: v.optional(
+      v.object(
+        {
+          file: fileName,
+          className: text(200),
+          iterations: integer(0),
+          byteLength: integer(0),
+          checksum,
+          slots: list(slotEntry, 400_000),
+        },
+        'an object',
+      ),
+    ),
+    training: v.optional(v.object({ epochs: integer(0), position: v.optional(position) }, 'an object'), {
+      epochs: 0,
+    }),
+    metadata: v.optional(plainObject),
+  },
+  'an object',
+);
+
+/** model.json after validation. */
+export type ModelJSON = v.InferOutput<typeof schema>;
+/** A mid-epoch position as model.json stores it. */
+export type SavedPosition = v.InferOutput<typeof position>;
+
+/** A value as an error message shows it: short, one line, control characters escaped. */
+export function shown(value: unknown): string {
+  let s: string;
+  if (value === undefined) return 'nothing';
+  try {
+    s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    s = String(value);
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** A name in single quotes for a message, control characters escaped as JSON escapes them. */
+export function quoted(name: string): string {
+  return `'${JSON.stringify(String(name)).slice(1, -1)}'`;
+}
+
+function fieldPath(issue: v.BaseIssue<unknown>): string {
+  let out = '';
+  for (const item of issue.path ?? []) {
+    const key = item.key as string | number;
+    out += typeof key === 'number' ? `[${key}]` : out === '' ? key : `.${key}`;
+  }
+  return out;
+}
+
+/**
+ * Validates model.json's structure. Throws a NeuriteError naming the first bad field, what it should
+ * be and what it is; `source` is the folder or URL, for the message.
+ */
+export function parseModelJson(json: unknown, source: string): ModelJSON {
+  const fail = (what: string, fix: string): never => {
+    throw new NeuriteError(`Cannot load the model at ${source}: ${what} ${fix}`);
+  };
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    fail(`model.json holds ${shown(json)}, not an object.`, 'Point at a folder written by model.save().');
+  }
+  const head = json as { format?: unknown; formatVersion?: unknown };
+  if (head.format !== 'neurite-model') {
+    fail(
+      `model.json is not a Neurite model (expected "format": "neurite-model", received ${shown(head.format)}).`,
+      'Point at a folder written by model.save().',
+    );
+  }
+  if (typeof head.formatVersion === 'number' && head.formatVersion > FORMAT_VERSION) {
+    fail(
+      `model.json has format version ${head.formatVersion}, newer than this @neurite/model reads (${FORMAT_VERSION}).`,
+      'Upgrade @neurite/model to load it.',
+    );
+  }
+  const result = v.safeParse(schema, json, { abortEarly: true });
+  if (!result.success) {
+    const issue = result.issues[0];
+    const field = fieldPath(issue) || '(top level)';
+    fail(
+      issue.input === undefined
+        ? `model.json field ${field} is missing.`
+        : `model.json field ${field}: expected ${issue.message}, received ${shown(issue.input)}.`,
+      'The file was edited or is corrupt: save the model again.',
+    );
+  }
+  return result.output as ModelJSON;
+}
