@@ -3,9 +3,10 @@
 // other tools: train.json, history.json and, at the end, test.json.
 import { link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncFolder } from '@neurite/core/node';
 import type { History, Sequential } from '@neurite/model';
 import { UsageError } from './errors.js';
-import { readJson, syncDir, writeJson } from './io.js';
+import { readJson, writeJson } from './io.js';
 
 /** The settings a run is made with; --resume takes them from the checkpoint. */
 export interface Settings {
@@ -74,7 +75,7 @@ export function checkHistory(value: unknown): History | undefined {
 }
 
 /** The run's settings and history stored in a loaded model, or (older checkpoints) in train.json. */
-export function runOf(model: Sequential, dir: string): { settings: Settings; history: History } {
+export async function runOf(model: Sequential, dir: string): Promise<{ settings: Settings; history: History }> {
   const meta = Object.hasOwn(model.metadata, KEY) ? (model.metadata[KEY] as Record<string, unknown>) : undefined;
   if (meta && typeof meta === 'object') {
     return {
@@ -82,7 +83,7 @@ export function runOf(model: Sequential, dir: string): { settings: Settings; his
       history: checkHistory(meta.history) ?? { epoch: [], history: {} },
     };
   }
-  const file = readJson<unknown>(dir, 'train.json');
+  const file = await readJson<unknown>(dir, 'train.json');
   if (file === undefined) {
     throw new UsageError(
       `train: ${dir} is not a training checkpoint (its model.json has no run settings, and there is no train.json). ` +
@@ -91,22 +92,22 @@ export function runOf(model: Sequential, dir: string): { settings: Settings; his
   }
   return {
     settings: checkSettings(file, `${dir}/train.json`),
-    history: checkHistory(readJson<unknown>(dir, 'history.json')) ?? { epoch: [], history: {} },
+    history: checkHistory(await readJson<unknown>(dir, 'history.json')) ?? { epoch: [], history: {} },
   };
 }
 
 /** A history stored with a model (visualize's curves), else the folder's history.json. */
-export function historyOf(model: Sequential, dir: string): History | undefined {
+export async function historyOf(model: Sequential, dir: string): Promise<History | undefined> {
   const meta = Object.hasOwn(model.metadata, KEY) ? (model.metadata[KEY] as { history?: unknown }) : undefined;
-  return checkHistory(meta?.history) ?? checkHistory(readJson<unknown>(dir, 'history.json'));
+  return checkHistory(meta?.history) ?? checkHistory(await readJson<unknown>(dir, 'history.json'));
 }
 
 /** Saves the model with the run's settings and history (one atomic save), then the readable copies. */
 export async function saveCheckpoint(model: Sequential, out: string, settings: Settings, history: History) {
   model.metadata = { ...model.metadata, [KEY]: { settings, history } };
   await model.save(out, { includeOptimizer: true });
-  writeJson(out, 'history.json', history);
-  writeJson(out, 'train.json', settings);
+  await writeJson(out, 'history.json', history);
+  await writeJson(out, 'train.json', settings);
 }
 
 const RUN_FILES = ['history.json', 'train.json', 'test.json', 'report.html', 'report'];
@@ -136,10 +137,10 @@ export async function keepPrevious(out: string): Promise<string> {
   const names = await readdir(out);
   const binaries = names.filter((n) => BINARY.test(n));
   for (const n of binaries) await link(join(out, n), join(kept, n));
-  syncDir(kept);
+  await syncFolder(kept);
   await rename(join(out, 'model.json'), join(kept, 'model.json'));
-  syncDir(kept);
-  syncDir(out);
+  await syncFolder(kept);
+  await syncFolder(out);
   for (const n of binaries) await rm(join(out, n), { force: true });
   for (const n of RUN_FILES) if (names.includes(n)) await rename(join(out, n), join(kept, n));
   return kept;

@@ -1,5 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { createInflate } from 'node:zlib';
+import { type FileOpenError, openRegularFile, readFully } from '@neurite/core/node';
 import { prepareDigit } from '@neurite/datasets';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -49,7 +50,7 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 export async function readImage(path: string, options: ReadImageOptions = {}): Promise<Rgba> {
   const command = options.command ?? 'predict';
   const cap = options.maxMegapixels ?? DEFAULT_MAX_MEGAPIXELS;
-  const bytes = readRegularFile(path, command);
+  const bytes = await readRegularFile(path, command);
   const png = bytes.length > 8 && bytes.readUInt32BE(0) === 0x89504e47;
   const jpg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
   if (!png && !jpg) {
@@ -97,50 +98,32 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
 }
 
 /** The whole file, if it is a regular file of at most MAX_IMAGE_BYTES. */
-function readRegularFile(path: string, command: string): Buffer {
-  let fd: number;
+async function readRegularFile(path: string, command: string): Promise<Buffer> {
+  let opened: { handle: FileHandle; size: number };
   try {
-    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    opened = await openRegularFile(path);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new UsageError(`${command}: cannot read ${path}: no such file. Check the path.`);
-    if (err.code === 'EISDIR') throw notRegular(command, path, 'a directory');
+    const err = e as FileOpenError;
+    if (err.reason === 'missing')
+      throw new UsageError(`${command}: cannot read ${path}: no such file. Check the path.`);
+    if (err.reason === 'not-regular') {
+      throw new UsageError(`${command}: ${path} is not a regular file (${err.kind}). Give a PNG or JPEG file.`);
+    }
     throw new UsageError(`${command}: cannot read ${path}: ${err.message}. Check that it is a readable file.`);
   }
+  const { handle, size } = opened;
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw notRegular(command, path, kindOf(stat));
-    if (stat.size > MAX_IMAGE_BYTES) {
+    if (size > MAX_IMAGE_BYTES) {
       throw new UsageError(
-        `${command}: ${path} is ${fmt(stat.size)} bytes; an image file may have at most 64 MiB ` +
+        `${command}: ${path} is ${fmt(size)} bytes; an image file may have at most 64 MiB ` +
           `(${fmt(MAX_IMAGE_BYTES)} bytes). Give a smaller PNG or JPEG: a digit needs a few hundred pixels a side at most.`,
       );
     }
-    const bytes = Buffer.alloc(stat.size);
-    let n = 0;
-    while (n < bytes.length) {
-      const read = readSync(fd, bytes, n, bytes.length - n, n);
-      if (read === 0) break;
-      n += read;
-    }
-    return bytes.subarray(0, n);
+    const bytes = Buffer.alloc(size);
+    return bytes.subarray(0, await readFully(handle, bytes));
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
-}
-
-function notRegular(command: string, path: string, kind: string): UsageError {
-  return new UsageError(`${command}: ${path} is not a regular file (${kind}). Give a PNG or JPEG file.`);
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  if (stat.isSocket()) return 'a socket';
-  return 'neither a file nor a directory';
 }
 
 interface Size {

@@ -42,13 +42,13 @@ export function mlp(): Sequential {
 export const MAX_PARAMS = 25_000_000;
 
 /** --model cnn | mlp | <file.json>: a JSON file holds { layers: [{ className, config }, ...] } (e.g. a saved model.json). */
-export function buildModel(spec: string): Sequential {
+export async function buildModel(spec: string): Promise<Sequential> {
   if (spec === 'cnn') return cnn();
   if (spec === 'mlp') return mlp();
   if (!spec.endsWith('.json')) {
     throw new UsageError(`train: --model must be cnn, mlp or a .json file of layers. Received: --model ${spec}.`);
   }
-  const json = readJson<{ layers?: unknown; name?: unknown }>(dirname(spec), basename(spec), 4 * 2 ** 20);
+  const json = await readJson<{ layers?: unknown; name?: unknown }>(dirname(spec), basename(spec), 4 * 2 ** 20);
   if (json === undefined) {
     throw new UsageError(
       `train: cannot read the model file ${spec}: expected a JSON file of at most 4 MB. Check the path and the file.`,

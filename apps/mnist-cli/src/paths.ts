@@ -20,11 +20,11 @@ export function defaultOut(): string {
 
 export async function rememberModel(dir: string): Promise<void> {
   await makeFolder(join(home(), 'mnist'));
-  writeJson(join(home(), 'mnist'), 'last.json', { model: resolve(dir) });
+  await writeJson(join(home(), 'mnist'), 'last.json', { model: resolve(dir) });
 }
 
 /** The model folder for a command: --model, else the last one train wrote. */
-export function modelDir(command: string, flag: string | undefined): string {
+export async function modelDir(command: string, flag: string | undefined): Promise<string> {
   if (flag !== undefined) {
     if (flag === '') throw new UsageError(`${command}: --model needs a folder. Received: --model ''.`);
     return resolve(flag);
@@ -35,7 +35,7 @@ export function modelDir(command: string, flag: string | undefined): string {
       `${command}: no model given and none trained yet. Train one with neurite-mnist train, or pass --model <dir>.`,
     );
   }
-  const last = readJson<{ model?: unknown }>(join(home(), 'mnist'), 'last.json');
+  const last = await readJson<{ model?: unknown }>(join(home(), 'mnist'), 'last.json');
   if (!last || typeof last.model !== 'string' || last.model === '') {
     throw new UsageError(
       `${command}: ${file} does not say which model the last train wrote (expected {"model": "<folder>"}). ` +

@@ -42,3 +42,129 @@ export async function makeFolder(dir: string): Promise<void> {
     });
   }
 }
+
+type FileHandle = import('node:fs/promises').FileHandle;
+
+/** Why openRegularFile could not open a file: the caller words its own message from it. */
+export class FileOpenError extends Error {
+  override name = 'FileOpenError';
+  constructor(
+    /** missing: no such file; link: a symbolic link where none is followed; not-regular: see `kind`; io: other. */
+    readonly reason: 'missing' | 'link' | 'not-regular' | 'io',
+    /** What the path is, for not-regular: 'a directory', 'a FIFO', 'a character device', ... */
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function kindOf(stat: import('node:fs').Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'neither a file nor a directory';
+}
+
+/**
+ * Node only. Opens a file for reading only if it is a regular file, and returns it with its size. A
+ * FIFO, a device such as /dev/zero, a socket or a folder is refused at once (O_NONBLOCK keeps the open
+ * from waiting on a FIFO; fstat then says what it is), so a loader can neither hang nor read forever.
+ * With `followLinks: false` a symbolic link is refused too (O_NOFOLLOW). Throws FileOpenError.
+ *
+ * @example
+ * ```ts
+ * import { FileOpenError, openRegularFile } from '@neurite/core/node';
+ * const e = await openRegularFile('/dev/zero').catch((e: FileOpenError) => e);
+ * console.log(e instanceof FileOpenError && e.kind); // 'a character device'
+ * ```
+ */
+export async function openRegularFile(
+  path: string,
+  options: { followLinks?: boolean } = {},
+): Promise<{ handle: FileHandle; size: number }> {
+  const [{ constants }, { open }] = await Promise.all([import('node:fs'), import('node:fs/promises')]);
+  const noFollow = options.followLinks === false ? (constants.O_NOFOLLOW ?? 0) : 0;
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
+  } catch (e) {
+    const { code, message } = e as NodeJS.ErrnoException;
+    if (code === 'ENOENT') throw new FileOpenError('missing', '', `${path}: no such file`);
+    if (code === 'ELOOP' || code === 'EMLINK')
+      throw new FileOpenError('link', 'a symbolic link', `${path} is a symbolic link`);
+    if (code === 'EISDIR') throw new FileOpenError('not-regular', 'a directory', `${path} is a directory`);
+    throw new FileOpenError('io', '', message);
+  }
+  const stat = await handle.stat();
+  if (!stat.isFile()) {
+    await handle.close();
+    const kind = kindOf(stat);
+    throw new FileOpenError('not-regular', kind, `${path} is ${kind}`);
+  }
+  return { handle, size: stat.size };
+}
+
+/** Node only. Reads into `bytes` from `position` until it is full or the file ends; returns the count. */
+export async function readFully(handle: FileHandle, bytes: Uint8Array, position = 0): Promise<number> {
+  let n = 0;
+  while (n < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, n, bytes.length - n, position + n);
+    if (bytesRead === 0) break;
+    n += bytesRead;
+  }
+  return n;
+}
+
+/** Node only. Writes a new file (it must not exist yet) and fsyncs it before closing. */
+export async function writeDurably(path: string, data: Uint8Array | string): Promise<void> {
+  const [{ constants }, { open }] = await Promise.all([import('node:fs'), import('node:fs/promises')]);
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Node only. fsyncs a folder, so that the names created or renamed in it survive a crash. A no-op where
+ * the platform cannot (Windows opens no folder for it).
+ */
+export async function syncFolder(dir: string): Promise<void> {
+  const [{ constants }, { open }] = await Promise.all([import('node:fs'), import('node:fs/promises')]);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, constants.O_RDONLY);
+    await handle.sync();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'ENOTSUP') throw e;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Node only. Writes a file whole or not at all, durably: a temporary file beside it, fsync'd, renamed
+ * over the target, and the folder fsync'd. The folder must exist.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const [{ rename, rm }, { dirname, join, basename }, { randomBytes }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+    import('node:crypto'),
+  ]);
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeDurably(temp, data);
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+  await syncFolder(dirname(path));
+}

@@ -1,6 +1,6 @@
-import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { NeuriteError } from '@neurite/core';
+import { type FileOpenError, openRegularFile, readFully } from '@neurite/core/node';
 import { type Idx, type IdxType, parseIdx } from './idx.js';
 import { fmt } from './internal/prng.js';
 
@@ -61,38 +61,34 @@ export async function readIdxFile(path: string, options: ReadIdxOptions = {}): P
       `readIdxFile: maxBytes must be a positive integer (bytes). Received: ${maxBytes}. E.g. { maxBytes: 2 ** 30 }.`,
     );
   }
-  const fs = await import('node:fs/promises');
-  const { constants } = await import('node:fs');
   let handle: FileHandle;
+  let size: number;
   try {
-    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
-    handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    ({ handle, size } = await openRegularFile(path));
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') {
+    const err = e as FileOpenError;
+    if (err.reason === 'missing') {
       const { resolve } = await import('node:path');
       throw new NeuriteError(
         `readIdxFile: no file at ${path} (resolved to ${resolve(path)}). Expected an IDX file, plain or gzipped. ` +
           `Check the path, or ${lower(fix)}`,
       );
     }
-    if (err.code === 'EISDIR') throw notRegular(path, 'a directory');
+    if (err.reason === 'not-regular') throw notRegular(path, err.kind);
     throw new NeuriteError(`readIdxFile: cannot read ${path}: ${err.message}. Check that it is a readable file.`);
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw notRegular(path, kindOf(stat));
-    const start = Buffer.alloc(Math.min(stat.size, MAX_HEADER));
+    const start = Buffer.alloc(Math.min(size, MAX_HEADER));
     await readFully(handle, start);
     if (start[0] === 0x1f && start[1] === 0x8b) {
-      if (stat.size > maxBytes) throw tooBig(`${path} is ${fmt(stat.size)} bytes`, stat.size, maxBytes, fix);
+      if (size > maxBytes) throw tooBig(`${path} is ${fmt(size)} bytes`, size, maxBytes, fix);
       return await gunzipIdx(handle, path, fix, maxBytes);
     }
     const h = header(start, path, fix);
     checkSize(path, h, maxBytes, fix);
     // Compared before the data is read, so a file of the wrong size costs nothing to refuse.
-    if (stat.size !== h.total) throw mismatch(path, h, stat.size - h.length, fix);
-    const bytes = Buffer.alloc(stat.size);
+    if (size !== h.total) throw mismatch(path, h, size - h.length, fix);
+    const bytes = Buffer.alloc(size);
     return parseIdx(bytes.subarray(0, await readFully(handle, bytes)), path, fix);
   } finally {
     await handle.close();
@@ -106,15 +102,6 @@ function notRegular(path: string, kind: string): NeuriteError {
     `readIdxFile: ${path} is not a regular file (${kind}). Expected an IDX file, plain or gzipped. ` +
       'Give the path of the file itself.',
   );
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  if (stat.isSocket()) return 'a socket';
-  return 'neither a file nor a directory';
 }
 
 function tooBig(subject: string, bytes: number, maxBytes: number, fix: string): NeuriteError {
@@ -139,17 +126,6 @@ function mismatch(path: string, h: Header, actual: number, fix: string): Neurite
   return new NeuriteError(
     `${path}: ${failure}: the header promises ${h.what} = ${fmt(h.data)} bytes of data; the file has ${fmt(actual)}. ${fix}`,
   );
-}
-
-/** Reads into `buffer` from the start of the file until it is full or the file ends; returns the bytes read. */
-async function readFully(handle: FileHandle, buffer: Uint8Array): Promise<number> {
-  let n = 0;
-  while (n < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, n, buffer.length - n, n);
-    if (bytesRead === 0) break;
-    n += bytesRead;
-  }
-  return n;
 }
 
 /**

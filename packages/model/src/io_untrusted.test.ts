@@ -133,7 +133,7 @@ describe('loading a model folder from a stranger', () => {
       ['link.bin', "link.bin is a symbolic link; a model's files must be regular files in its folder."],
       ['zero.bin', "zero.bin is a symbolic link; a model's files must be regular files in its folder."],
       ['folder.bin', 'folder.bin is a directory, not a regular file.'],
-      ['fifo.bin', 'fifo.bin is a FIFO (named pipe), not a regular file.'],
+      ['fifo.bin', 'fifo.bin is a FIFO, not a regular file.'],
     ];
     for (const [name, problem] of cases) {
       writeJson({ ...good, weights: { ...good.weights, file: name } });

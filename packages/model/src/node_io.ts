@@ -1,6 +1,6 @@
 import { NeuriteError } from '@neurite/core';
 import { MAX_MODEL_JSON_BYTES } from './format/layout.js';
-import { checkModelJson, type LoadOptions, materialize, toArtifacts } from './io.js';
+import { type CheckedModel, checkModelJson, type LoadOptions, materialize, toArtifacts } from './io.js';
 import type { Sequential } from './sequential.js';
 
 /** The steps of a save, in order, as `SaveOptions.onStep` reports them. */
@@ -32,29 +32,69 @@ const OURS =
 // A leftover of a crashed save is removed once it is this old (a save in progress elsewhere is younger).
 const STALE_MS = 60_000;
 
+// Node modules are imported when called: browser bundles of @neurite/model must not import node: modules.
 async function fsModules() {
-  const [fs, path, crypto, files, core] = await Promise.all([
+  const [fs, path, crypto, files] = await Promise.all([
     import('node:fs/promises'),
     import('node:path'),
     import('node:crypto'),
-    import('./internal/files.js'),
     import('@neurite/core/node'),
   ]);
-  return { fs, path, crypto, files, makeFolder: core.makeFolder };
+  return { fs, path, crypto, files };
+}
+
+/** Why a model file could not be read, in words for the message, and whether it was simply missing. */
+class Unreadable extends Error {
+  constructor(
+    readonly missing: boolean,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A file of the folder, read whole: a regular file that is not a symbolic link, its size compared with
+ * `expected` (when given) and `cap` before a byte is read.
+ */
+async function readInFolder(dir: string, name: string, expected: number | undefined, cap: number) {
+  const { path, files } = await fsModules();
+  let opened: Awaited<ReturnType<typeof files.openRegularFile>>;
+  try {
+    opened = await files.openRegularFile(path.join(dir, name), { followLinks: false });
+  } catch (e) {
+    const { reason, kind } = e as InstanceType<typeof files.FileOpenError>;
+    if (reason === 'missing') throw new Unreadable(true, `${name} is missing.`);
+    if (reason === 'link')
+      throw new Unreadable(false, `${name} is a symbolic link; a model's files must be regular files in its folder.`);
+    if (reason === 'not-regular') throw new Unreadable(false, `${name} is ${kind}, not a regular file.`);
+    throw new Unreadable(false, `${name} cannot be opened (${(e as Error).message}).`);
+  }
+  const { handle, size } = opened;
+  try {
+    if (expected !== undefined && size !== expected) {
+      throw new Unreadable(
+        false,
+        `${name} has ${size} bytes; model.json expects ${expected} (truncated or from another save).`,
+      );
+    }
+    if (size > cap) throw new Unreadable(false, `${name} has ${size} bytes, above the limit of ${cap}.`);
+    const bytes = new Uint8Array(size);
+    const got = await files.readFully(handle, bytes);
+    if (got !== size) throw new Unreadable(false, `${name} ended after ${got} of ${size} bytes while reading.`);
+    return bytes;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The binary files the folder's current model.json uses, when it reads as one (else none). */
 async function currentFiles(dir: string): Promise<string[]> {
-  const { path, files } = await fsModules();
   try {
-    const { handle, size } = await files.openRegular(path.join(dir, 'model.json'), 'model.json');
-    try {
-      if (size > MAX_MODEL_JSON_BYTES) return [];
-      const json = JSON.parse(new TextDecoder().decode(await files.readAll(handle, size, 'model.json')));
-      return [json?.weights?.file, json?.optimizer?.file].filter((f): f is string => typeof f === 'string');
-    } finally {
-      await handle.close();
-    }
+    const json = JSON.parse(
+      new TextDecoder().decode(await readInFolder(dir, 'model.json', undefined, MAX_MODEL_JSON_BYTES)),
+    );
+    return [json?.weights?.file, json?.optimizer?.file].filter((f): f is string => typeof f === 'string');
   } catch {
     return [];
   }
@@ -69,7 +109,7 @@ async function currentFiles(dir: string): Promise<string[]> {
  * the folder loads as the previous save or as the new one (docs/model-format.md).
  */
 export async function saveModel(model: Sequential, dir: string, options: SaveOptions = {}): Promise<void> {
-  const { fs, path, crypto, files, makeFolder } = await fsModules();
+  const { fs, path, crypto, files } = await fsModules();
   const step = async (s: SaveStep) => options.onStep?.(s);
   const id = crypto.randomBytes(6).toString('hex');
   const names = { weights: `weights-${id}.bin`, optimizer: `optimizer-${id}.bin` };
@@ -77,7 +117,7 @@ export async function saveModel(model: Sequential, dir: string, options: SaveOpt
   const failed = (e: unknown, more = 'The previous save, if any, is unchanged.') =>
     new NeuriteError(`Saving the model to ${dir} failed: ${(e as Error).message}. ${more}`);
   try {
-    await makeFolder(dir);
+    await files.makeFolder(dir);
   } catch (e) {
     throw failed(e, 'Choose a folder you can write to.');
   }
@@ -93,7 +133,7 @@ export async function saveModel(model: Sequential, dir: string, options: SaveOpt
       await files.writeDurably(path.join(dir, names.optimizer), optimizer);
       await step('optimizer-written');
     }
-    await files.syncDir(dir);
+    await files.syncFolder(dir);
     await step('binaries-synced');
     written.push(tmp);
     await files.writeDurably(tmp, `${JSON.stringify(json, null, 2)}\n`);
@@ -104,7 +144,7 @@ export async function saveModel(model: Sequential, dir: string, options: SaveOpt
     throw failed(e);
   }
   await step('switched');
-  await files.syncDir(dir);
+  await files.syncFolder(dir);
   await step('switch-synced');
   await removeLeftovers(dir, previous, [names.weights, names.optimizer]);
   await step('cleaned');
@@ -164,36 +204,20 @@ export async function loadModel(source: string, options: LoadOptions = {}): Prom
   if (/^(https?:|blob:|data:)/.test(source) || typeof process === 'undefined' || !process.versions?.node) {
     return loadFromUrl(source, options);
   }
-  const { fs, path, files } = await fsModules();
+  const { fs, path } = await fsModules();
   const dir = path.resolve(source);
   if (path.basename(dir) === 'model.json' && (await fs.stat(dir).catch(() => undefined))?.isFile()) {
     throw cannot(source, 'this is the model.json file, not its folder.', `Pass the folder: ${path.dirname(source)}.`);
   }
-  const read = async (name: string, expected: number | undefined, cap: number) => {
-    const { handle, size } = await files.openRegular(path.join(dir, name), name);
-    try {
-      if (expected !== undefined && size !== expected) {
-        throw new files.FileProblem(
-          'size',
-          `${name} has ${size} bytes; model.json expects ${expected} (truncated or from another save).`,
-        );
-      }
-      if (size > cap) throw new files.FileProblem('size', `${name} has ${size} bytes, above the limit of ${cap}.`);
-      return await files.readAll(handle, size, name);
-    } finally {
-      await handle.close();
-    }
-  };
   let json: unknown;
   try {
-    const bytes = await read('model.json', undefined, MAX_MODEL_JSON_BYTES);
+    const bytes = await readInFolder(dir, 'model.json', undefined, MAX_MODEL_JSON_BYTES);
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (e) {
-    if (e instanceof files.FileProblem && e.code === 'missing') {
+    if (e instanceof Unreadable && e.missing) {
       throw cannot(source, 'there is no model.json in that folder.', 'Point at a folder written by model.save(dir).');
     }
-    if (e instanceof files.FileProblem)
-      throw cannot(source, e.message, 'Point at a folder written by model.save(dir).');
+    if (e instanceof Unreadable) throw cannot(source, e.message, 'Point at a folder written by model.save(dir).');
     throw cannot(
       source,
       `model.json is not valid UTF-8 JSON (${(e as Error).message.slice(0, 120)}).`,
@@ -203,21 +227,29 @@ export async function loadModel(source: string, options: LoadOptions = {}): Prom
   const checked = checkModelJson(json, source, options);
   const binary = async (name: string, size: number, optional: boolean) => {
     try {
-      return await read(name, size, Number.MAX_SAFE_INTEGER);
+      return await readInFolder(dir, name, size, Number.MAX_SAFE_INTEGER);
     } catch (e) {
-      if (!(e instanceof files.FileProblem)) throw e;
-      if (e.code === 'missing' && optional) return undefined;
-      const fix =
-        e.code === 'missing'
-          ? 'Copy it next to model.json, or save the model again.'
-          : 'Save the model again, or restore both files from the same save.';
+      if (!(e instanceof Unreadable)) throw e;
+      if (e.missing && optional) return undefined;
+      const fix = e.missing
+        ? 'Copy it next to model.json, or save the model again.'
+        : 'Save the model again, or restore both files from the same save.';
       throw cannot(source, e.message, fix);
     }
   };
-  const weights = (await binary(checked.json.weights.file, checked.weightBytes, false)) as Uint8Array;
+  return fromBinaries(checked, binary, source);
+}
+
+/** Reads the weights (required) and the optimizer state (optional) with `read`, then builds the model. */
+async function fromBinaries(
+  checked: CheckedModel,
+  read: (name: string, size: number, optional: boolean) => Promise<Uint8Array | undefined>,
+  source: string,
+): Promise<Sequential> {
+  const weights = (await read(checked.json.weights.file, checked.weightBytes, false)) as Uint8Array;
   const optimizer =
     checked.optimizerBytes !== undefined && checked.json.optimizer
-      ? await binary(checked.json.optimizer.file, checked.optimizerBytes, true)
+      ? await read(checked.json.optimizer.file, checked.optimizerBytes, true)
       : undefined;
   return materialize(checked, weights, optimizer, source);
 }
@@ -280,10 +312,5 @@ async function loadFromUrl(base: string, options: LoadOptions): Promise<Sequenti
     }
     return body(r, size, name, base);
   };
-  const weights = (await get(checked.json.weights.file, checked.weightBytes, false)) as Uint8Array;
-  const optimizer =
-    checked.optimizerBytes !== undefined && checked.json.optimizer
-      ? await get(checked.json.optimizer.file, checked.optimizerBytes, true)
-      : undefined;
-  return materialize(checked, weights, optimizer, base);
+  return fromBinaries(checked, get, base);
 }

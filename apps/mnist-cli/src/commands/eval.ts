@@ -28,7 +28,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     print(evalHelp);
     return 0;
   }
-  const dir = modelDir('eval', v.model as string | undefined);
+  const dir = await modelDir('eval', v.model as string | undefined);
   const limit = int('eval', 'limit', v.limit as string);
   const info = await startBackend(v.backend as string | undefined);
   const model = await loadModel(dir);

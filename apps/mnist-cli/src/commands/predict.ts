@@ -39,7 +39,7 @@ export async function predict(argv: string[]): Promise<number> {
   // Read and check every image before any math, so a bad file fails fast and nothing half-runs.
   const pixels: Float32Array[] = [];
   for (const p of positionals) pixels.push(toMnist(await readImage(p, { maxMegapixels })));
-  const dir = modelDir('predict', v.model as string | undefined);
+  const dir = await modelDir('predict', v.model as string | undefined);
   await startBackend(v.backend as string | undefined);
   const model = await loadModel(dir);
   const x = new Float32Array(pixels.length * 784);

@@ -145,7 +145,7 @@ export async function train(argv: string[]): Promise<number> {
     );
   }
   // A bad --model file fails now; layers allocate nothing until the model is built.
-  const fresh = resumeDir ? undefined : buildModel(given.model ?? 'cnn');
+  const fresh = resumeDir ? undefined : await buildModel(given.model ?? 'cnn');
 
   const info = await startBackend(v.backend as string | undefined);
   let model: Sequential;
@@ -153,7 +153,7 @@ export async function train(argv: string[]): Promise<number> {
   let s: Settings;
   if (!fresh) {
     model = await loadModel(resumeDir as string);
-    const run = runOf(model, resumeDir as string);
+    const run = await runOf(model, resumeDir as string);
     history = run.history;
     const conflicts = RUN_FLAGS.filter(([k]) => given[k] !== undefined && given[k] !== run.settings[k]).map(
       ([k, flag]) => `--${flag} ${given[k]} (the checkpoint has ${run.settings[k] ?? 'none'})`,
@@ -319,7 +319,7 @@ export async function train(argv: string[]): Promise<number> {
         `training took ${trainSecs.toFixed(0)} s`,
     );
     await checkpoint();
-    writeJson(out, 'test.json', {
+    await writeJson(out, 'test.json', {
       accuracy: result.accuracy,
       loss: result.loss,
       images: data.test.count,

@@ -63,7 +63,7 @@ export async function visualize(argv: string[]): Promise<number> {
   const input = v.image
     ? toMnist(await readImage(v.image as string, { command: 'visualize', maxMegapixels }), 'visualize')
     : undefined;
-  const dir = modelDir('visualize', v.model as string | undefined);
+  const dir = await modelDir('visualize', v.model as string | undefined);
   await startBackend(v.backend as string | undefined);
   const model = await loadModel(dir);
   const { test } = await loadMnist();
@@ -71,7 +71,7 @@ export async function visualize(argv: string[]): Promise<number> {
   const report = await buildReport(model, pixels, {
     colormap: colormap as 'viridis',
     normalize: normalize as 'channel',
-    history: historyOf(model, dir),
+    history: await historyOf(model, dir),
     test,
     title: `What ${model.name} sees: ${v.image ? String(v.image) : `MNIST test image ${index} (label ${test.labels[index as number]})`}`,
   });
