@@ -14,8 +14,20 @@ export function parse(command: string, argv: string[], spec: Spec, positionals =
   try {
     return parseArgs({ args: argv, options: { ...common, ...spec }, allowPositionals: positionals, strict: true });
   } catch (e) {
-    const msg = (e as Error).message
+    const text = (e as Error).message;
+    const ambiguous = /^Option '(-[-\w]+)[^']*' argument is ambiguous/.exec(text);
+    if (ambiguous) {
+      const flag = ambiguous[1];
+      throw new UsageError(
+        `${command}: ${flag} needs a value, and the argument after it starts with '-'. ` +
+          `To give a value that starts with '-', write ${flag}=<value>.`,
+      );
+    }
+    // parseArgs explains over several lines; the first says what is wrong.
+    const msg = text
+      .split('\n')[0]
       .replace(/\. To specify a positional argument.*$/s, '')
+      .replace(/\.$/, '')
       .replace(/^Unknown option/, 'unknown option');
     throw new UsageError(`${command}: ${msg}. Run neurite-mnist ${command} --help for the options.`);
   }

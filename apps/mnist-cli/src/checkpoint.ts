@@ -1,12 +1,12 @@
 // A training run's folder: the model (its model.json carries the run's settings and history as
 // metadata, so one atomic save keeps them consistent with the weights), plus copies for people and
 // other tools: train.json, history.json and, at the end, test.json.
-import { link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncFolder } from '@neurite/core/node';
 import type { History, Sequential } from '@neurite/model';
 import { UsageError } from './errors.js';
-import { readJson, writeJson } from './io.js';
+import { readJson, readJsonFile, writeJson } from './io.js';
 
 /** The settings a run is made with; --resume takes them from the checkpoint. */
 export interface Settings {
@@ -31,7 +31,7 @@ const isInt = (v: unknown, min: number) => typeof v === 'number' && Number.isSaf
 export function checkSettings(value: unknown, source: string): Settings {
   const fail = (field: string, expected: string, got: unknown): never => {
     throw new UsageError(
-      `train: ${source} field ${field}: expected ${expected}, received ${JSON.stringify(got) ?? 'nothing'}. ` +
+      `train: ${source} field ${field}: expected ${expected}, received ${(JSON.stringify(got) ?? 'nothing').slice(0, 80)}. ` +
         'The checkpoint was edited or is corrupt: start a new run with --out.',
     );
   };
@@ -77,21 +77,29 @@ export function checkHistory(value: unknown): History | undefined {
 /** The run's settings and history stored in a loaded model, or (older checkpoints) in train.json. */
 export async function runOf(model: Sequential, dir: string): Promise<{ settings: Settings; history: History }> {
   const meta = Object.hasOwn(model.metadata, KEY) ? (model.metadata[KEY] as Record<string, unknown>) : undefined;
-  if (meta && typeof meta === 'object') {
+  if (meta !== undefined) {
+    if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
+      throw new UsageError(
+        `train: ${dir}/model.json metadata['${KEY}'] must be an object of settings and history; it is ${Array.isArray(meta) ? 'a list' : String(meta)}. ` +
+          'The checkpoint was edited or is corrupt: start a new run with --out.',
+      );
+    }
     return {
-      settings: checkSettings(meta.settings, `${dir}/model.json metadata`),
+      settings: checkSettings(meta.settings, `${dir}/model.json metadata['${KEY}'].settings`),
       history: checkHistory(meta.history) ?? { epoch: [], history: {} },
     };
   }
-  const file = await readJson<unknown>(dir, 'train.json');
-  if (file === undefined) {
+  const file = await readJsonFile<unknown>(join(dir, 'train.json'), { followLinks: false });
+  if (!file.ok) {
     throw new UsageError(
-      `train: ${dir} is not a training checkpoint (its model.json has no run settings, and there is no train.json). ` +
-        'Pass the --out folder of an earlier train.',
+      file.missing
+        ? `train: ${dir} is not a training checkpoint (its model.json has no run settings, and there is no train.json). ` +
+            'Pass the --out folder of an earlier train.'
+        : `train: ${dir}/train.json cannot be read: ${file.reason}. The checkpoint was edited or is corrupt: start a new run with --out.`,
     );
   }
   return {
-    settings: checkSettings(file, `${dir}/train.json`),
+    settings: checkSettings(file.value, `${dir}/train.json`),
     history: checkHistory(await readJson<unknown>(dir, 'history.json')) ?? { epoch: [], history: {} },
   };
 }
@@ -114,9 +122,11 @@ const RUN_FILES = ['history.json', 'train.json', 'test.json', 'report.html', 're
 const BINARY = /^(weights|optimizer)(-[0-9a-f]{12})?\.bin$/;
 
 /**
- * Moves the model already in `out` (and its run's files) into `out/previous-<time>/`, so a new run never
- * replaces a model without keeping it. Crash-safe: the binaries are hard-linked first and model.json is
- * moved last, so at every moment one of the two folders holds a loadable model. Returns the new folder.
+ * Keeps the model already in `out` (and its run's files) in `out/previous-<time>/`, so a new run never
+ * replaces a model without keeping it. Crash-safe: model.json and its binaries are hard-linked into the
+ * new folder, model.json last, while `out` stays as it was, so `out` loads at every moment, and the copy
+ * loads once it has its model.json. The next save in `out` then replaces the model there. The run's
+ * other files (history, settings, test results, report) are moved. Returns the new folder.
  */
 export async function keepPrevious(out: string): Promise<string> {
   const stamp = new Date()
@@ -135,13 +145,11 @@ export async function keepPrevious(out: string): Promise<string> {
     kept = join(out, `previous-${stamp}-${i}`);
   await mkdir(kept);
   const names = await readdir(out);
-  const binaries = names.filter((n) => BINARY.test(n));
-  for (const n of binaries) await link(join(out, n), join(kept, n));
+  for (const n of names.filter((n) => BINARY.test(n))) await link(join(out, n), join(kept, n));
   await syncFolder(kept);
-  await rename(join(out, 'model.json'), join(kept, 'model.json'));
+  await link(join(out, 'model.json'), join(kept, 'model.json'));
   await syncFolder(kept);
-  await syncFolder(out);
-  for (const n of binaries) await rm(join(out, n), { force: true });
   for (const n of RUN_FILES) if (names.includes(n)) await rename(join(out, n), join(kept, n));
+  await syncFolder(out);
   return kept;
 }

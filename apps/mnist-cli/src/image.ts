@@ -18,6 +18,10 @@ export interface Rgba {
 export const DEFAULT_MAX_MEGAPIXELS = 16;
 /** The largest image file read: 64 MiB. */
 export const MAX_IMAGE_BYTES = 64 * 2 ** 20;
+/** The longest side an image may have, in pixels: a decoder works row by row, and 1 x 16,000,000 is no digit. */
+export const MAX_IMAGE_SIDE = 16_384;
+/** The most chunks a PNG may have (encoders write a few, or a few thousand for a large image). */
+const MAX_PNG_CHUNKS = 100_000;
 
 export interface ReadImageOptions {
   /** The command, for messages. Default: 'predict'. */
@@ -74,6 +78,12 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
       `${command}: ${path} is ${width} x ${height} = ${fmt(width * height)} pixels, over the cap of ${cap} megapixels ` +
         `(${fmt(cap * 1e6)} pixels). Shrink the image (a digit needs a few hundred pixels a side at most), ` +
         'or raise the cap with --max-megapixels <n>.',
+    );
+  }
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    throw new UsageError(
+      `${command}: ${path} is ${width} x ${height} pixels; a side may have at most ${fmt(MAX_IMAGE_SIDE)}. ` +
+        'Shrink or crop the image: a digit needs a few hundred pixels a side at most.',
     );
   }
   try {
@@ -180,6 +190,12 @@ const ADAM7 = [
  */
 async function checkImageData(b: Buffer, { width, height }: Size, where: string): Promise<void> {
   const [depth, colour, interlaced] = [b[24], b[25], b[28] === 1];
+  const data = idat(b);
+  if (!data) {
+    throw new UsageError(
+      `${where} is a PNG of more than ${fmt(MAX_PNG_CHUNKS)} chunks; no encoder writes that many. Give another PNG.`,
+    );
+  }
   if (!DEPTHS.includes(depth) || CHANNELS[colour] === undefined) return; // pngjs names the fault
   const bits = depth * CHANNELS[colour];
   const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (Math.ceil((w * bits) / 8) + 1) : 0);
@@ -201,7 +217,7 @@ async function checkImageData(b: Buffer, { width, height }: Size, where: string)
     });
     inflate.on('end', () => resolve(n));
     inflate.on('error', reject);
-    inflate.end(idat(b));
+    inflate.end(data);
   }).catch((e: Error) => {
     throw new UsageError(
       `${where} looks like a PNG but cannot be decoded (its image data do not unpack: ${e.message}).`,
@@ -223,9 +239,12 @@ async function checkImageData(b: Buffer, { width, height }: Size, where: string)
 }
 
 /** The IDAT chunks' contents, joined: the zlib stream of the image data. */
-function idat(b: Buffer): Buffer {
+function idat(b: Buffer): Buffer | undefined {
   const parts: Buffer[] = [];
+  let chunks = 0;
   for (let i = 8; i + 8 <= b.length; ) {
+    // pngjs keeps an object per chunk: millions of empty chunks cost it a gigabyte.
+    if (++chunks > MAX_PNG_CHUNKS) return undefined;
     const length = b.readUInt32BE(i);
     const type = b.toString('latin1', i + 4, i + 8);
     if (type === 'IDAT') parts.push(b.subarray(i + 8, i + 8 + length));

@@ -11,7 +11,8 @@ import { readJson, writeJson } from './io.js';
  * eval and predict without --model use the model the last train wrote.
  */
 export function home(): string {
-  return resolve(process.env.NEURITE_HOME ?? join(homedir(), '.neurite'));
+  // An empty NEURITE_HOME is unset, not the current folder.
+  return resolve(process.env.NEURITE_HOME || join(homedir(), '.neurite'));
 }
 
 export function defaultOut(): string {

@@ -10,6 +10,8 @@ export interface ReportOptions {
   /** Test images for the confusion matrix and the gallery of mistakes. */
   test?: ImageSplit;
   title?: string;
+  /** Images a batch when predicting the test set (see inferenceBatch). Default 256. */
+  batchSize?: number;
 }
 
 /** Everything the activation report shows, for one input digit (784 values in [0, 1]). */
@@ -44,7 +46,7 @@ export async function buildReport(
   if (o.history && o.history.epoch.length > 0) report.history = o.history;
   if (o.test) {
     const { x: tx } = o.test.toTensors({ oneHot: false });
-    const probs: Tensor = model.predict(tx);
+    const probs: Tensor = model.predict(tx, { batchSize: o.batchSize ?? 256 });
     const predicted = Array.from(await probs.argMax(-1).data());
     probs.dispose();
     tx.dispose();

@@ -19,7 +19,20 @@ export function printable(text: string, options: { oneLine?: boolean } = {}): st
   return out;
 }
 
+// `neurite-mnist train | head -2`: once the reader is gone, writing fails with EPIPE. Training goes on
+// (its checkpoints matter more than its log), silently, instead of dying on an unhandled error.
+let stdoutClosed = false;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    if (stream === process.stdout) stdoutClosed = true;
+  });
+}
+
 /** Prints a line (or several) to stdout, escaped. */
 export function print(text = ''): void {
-  process.stdout.write(`${printable(text)}\n`);
+  if (!stdoutClosed) process.stdout.write(`${printable(text)}\n`);
 }
+
+/** A name or path inside a printed line: every control character escaped, newlines and tabs too. */
+export const inline = (text: string): string => printable(text, { oneLine: true });

@@ -137,6 +137,27 @@ describe('predict: dimensions are checked from the header, before decoding', () 
     expect(r.maxRssMb).toBeLessThan(300);
   });
 
+  it('refuses a side longer than 16,384 pixels (1 x 16,000,000 is within the cap but no digit), and 100,001 chunks', () => {
+    const tall = file('tall.png', pngFile({ width: 1, height: 16_000_000, colour: 0 }, deflateSync(Buffer.alloc(10))));
+    const r = refuses(
+      ['predict', tall],
+      `neurite-mnist: predict: ${tall} is 1 x 16000000 pixels; a side may have at most 16,384. ` +
+        'Shrink or crop the image: a digit needs a few hundred pixels a side at most.',
+    );
+    expect(r.maxRssMb).toBeLessThan(300);
+    const good = png(digit());
+    const end = good.length - 12; // before IEND
+    const empty = chunk('tEXt', new Uint8Array(0));
+    const many = file(
+      'many.png',
+      Buffer.concat([good.subarray(0, end), ...Array(100_001).fill(empty), good.subarray(end)]),
+    );
+    refuses(
+      ['predict', many],
+      `neurite-mnist: predict: ${many} is a PNG of more than 100,000 chunks; no encoder writes that many. Give another PNG.`,
+    );
+  });
+
   it('lets 4000 x 4000 (16 megapixels exactly) past the header check, and refuses 4001 x 4000', () => {
     // The header passes; the 10 bytes of data then fail the data check, before the 64 MB decode.
     const at = file('at-cap.png', pngFile({ width: 4000, height: 4000 }, deflateSync(Buffer.alloc(10))));
@@ -186,11 +207,11 @@ describe('predict: dimensions are checked from the header, before decoding', () 
   it('takes --max-megapixels: a lower cap refuses more, a higher one lets the header through', () => {
     const digitPng = file('digit.png', png(digit()));
     refuses(['predict', '--max-megapixels', '0.001', digitPng], cap(digitPng, 64, 64, '4,096', '0.001', '1,000'));
-    const huge = file('huge-raised.png', pngFile({ width: 30000, height: 30000 }, deflateSync(Buffer.alloc(10))));
+    const huge = file('huge-raised.png', pngFile({ width: 16000, height: 16000 }, deflateSync(Buffer.alloc(10))));
     const r = refuses(
       ['predict', '--max-megapixels', '999', huge],
-      `neurite-mnist: predict: ${huge} is a PNG whose image data unpack to 10 bytes; its 30000 x 30000 pixels ` +
-        'need 3,600,030,000. The file is damaged or truncated. Give another PNG.',
+      `neurite-mnist: predict: ${huge} is a PNG whose image data unpack to 10 bytes; its 16000 x 16000 pixels ` +
+        'need 1,024,016,000. The file is damaged or truncated. Give another PNG.',
     );
     expect(r.maxRssMb).toBeLessThan(300);
     for (const bad of ['0', 'abc', '1000']) {

@@ -1,11 +1,23 @@
 // train as a careless or hostile user runs it: bad flags caught before any data is read, a model never
 // replaced silently, Ctrl-C and SIGTERM resumed bit for bit, names that cannot reach the terminal raw.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { useBackend } from '@neurite/core';
+import { Conv2D, Dense, Flatten, GlobalAveragePooling2D, type Layer } from '@neurite/layers';
+import { sequential } from '@neurite/model';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'neurite-train-safety-'));
@@ -189,8 +201,8 @@ describe('train and the models already on disk', () => {
       join(work, 'evil'),
     );
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('evil\\x1b]0;pwned\\x07\\x1b[2J');
-    expect(r.out).toContain('flat\\x1b[31m');
+    expect(r.out).toContain('Model: "evil\\u001b]0;pwned\\u0007\\u001b[2J"');
+    expect(r.out).toContain('flat\\u001b[31m (Flatten)');
     expect([...r.out].filter((c) => c === '\u0007' || c === '\u001b')).toEqual([]);
   });
 });
@@ -226,4 +238,203 @@ describe('Ctrl-C and SIGTERM mid-epoch, then --resume', () => {
       expect(b.training).toEqual({ epochs: 3 });
     }
   }, 300_000);
+});
+
+describe('models, checkpoints and output from strangers (a second attack)', () => {
+  // Model folders made here with the library, as a stranger would make them.
+  async function folder(name: string, layers: Layer[], poison = false): Promise<string> {
+    await useBackend('cpu');
+    const dir = join(work, 'strangers', name);
+    const model = sequential(layers, { name });
+    model.build();
+    if (poison) model.setWeightValues(model.weights.map((w) => new Float32Array(w.variable.size).fill(Number.NaN)));
+    await model.save(dir);
+    return dir;
+  }
+  const digit = join(work, 'digit.png');
+  beforeAll(async () => {
+    const { draw, png, testDigit } = await import('./digits.js');
+    writeFileSync(digit, png(draw(testDigit(0).pixels)));
+  });
+
+  it('refuses a model that does not fit MNIST, or would make gigabytes of activations, or holds NaN', async () => {
+    const cases: [string, string][] = [
+      [
+        await folder('wide', [
+          new Conv2D({ filters: 20000, kernelSize: 1, inputShape: [28, 28, 1] }),
+          new GlobalAveragePooling2D(),
+          new Dense({ units: 10, activation: 'softmax' }),
+        ]),
+        "'s layers produce 15700010 values per image; neurite-mnist handles models of up to 250000. Use fewer filters or units.",
+      ],
+      [
+        await folder('twenty', [new Flatten({ inputShape: [28, 28, 1] }), new Dense({ units: 20 })]),
+        ' ends in output shape [null, 20]; MNIST needs [null, 10], one probability per digit.',
+      ],
+      [
+        await folder('small-input', [new Flatten({ inputShape: [14, 14, 1] }), new Dense({ units: 10 })]),
+        ' takes inputs of shape [14, 14, 1]; MNIST images are [28, 28, 1]. Use a model made for MNIST.',
+      ],
+      [
+        await folder('nan', [new Flatten({ inputShape: [28, 28, 1] }), new Dense({ units: 10, name: 'out' })], true),
+        " has NaN or infinite values in weight 'out/kernel'. Train it again.",
+      ],
+    ];
+    for (const [dir, message] of cases) {
+      for (const command of [
+        ['predict', '--model', dir, digit],
+        ['eval', '--model', dir, '--limit', '10'],
+      ]) {
+        const r = run(...command);
+        expect(r.code, `${command.join(' ')}: ${r.err}`).toBe(2);
+        expect(r.err.trim().startsWith(`neurite-mnist: ${command[0]}: ${dir}${message}`), r.err).toBe(true);
+      }
+    }
+  });
+
+  it('reads no checkpoint file through a symbolic link, and writes no report through one', () => {
+    const out = join(work, 'linked');
+    expect(run('train', ...quick, '--epochs', '1', '--out', out).code).toBe(0);
+    const secret = join(work, 'secret.json');
+    writeFileSync(secret, JSON.stringify({ model: 'AWS_SECRET=abc123' }));
+    const j = modelJson(out);
+    delete j.metadata;
+    writeFileSync(join(out, 'model.json'), JSON.stringify(j));
+    rmSync(join(out, 'train.json'));
+    symlinkSync(secret, join(out, 'train.json'));
+    const r = run('train', '--resume', out, '--epochs', '2');
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(
+      `neurite-mnist: train: ${out}/train.json cannot be read: it is a symbolic link. ` +
+        'The checkpoint was edited or is corrupt: start a new run with --out.',
+    );
+    expect(r.err).not.toContain('abc123');
+    const victim = join(work, 'victim-dir');
+    mkdirSync(victim);
+    const other = join(work, 'report-link');
+    expect(run('train', ...quick, '--epochs', '1', '--out', other).code).toBe(0);
+    symlinkSync(victim, join(other, 'report'));
+    const rep = run('train', '--resume', other, '--epochs', '2', '--report');
+    expect(rep.code).toBe(2);
+    expect(rep.err).toContain(
+      `train: ${join(other, 'report')} is a symbolic link; --report writes its PNGs there. Remove it first.`,
+    );
+    expect(readdirSync(victim)).toEqual([]);
+  });
+
+  it('keeps the replaced model without a moment where --out has none', async () => {
+    const out = join(work, 'kept-safely');
+    expect(run('train', ...quick, '--epochs', '1', '--out', out).code).toBe(0);
+    const before = modelJson(out).weights.checksum;
+    const { keepPrevious } = await import('../dist/checkpoint.js');
+    const kept = await keepPrevious(out);
+    // Between keeping and the next save, both folders load the same model.
+    for (const dir of [out, kept]) {
+      const r = run('eval', '--model', dir, '--limit', '50', '--json');
+      expect(r.code, r.err).toBe(0);
+      expect(modelJson(dir).weights.checksum).toBe(before);
+    }
+  });
+
+  it('lets no name print a line of its own, and survives a closed pipe', () => {
+    const spec = join(work, 'newlines.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        name: 'm\ntest accuracy: 99.99%',
+        layers: [
+          { className: 'Flatten', config: { name: 'f\nmodel saved: home' } },
+          { className: 'Dense', config: { units: 10, activation: 'softmax' } },
+        ],
+      }),
+    );
+    const r = run(
+      'train',
+      '--model',
+      spec,
+      '--limit',
+      '100',
+      '--epochs',
+      '1',
+      '--workers',
+      '1',
+      '--out',
+      join(work, 'nl'),
+    );
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines.filter((l) => l.startsWith('test accuracy: 99.99%') || l.startsWith('model saved: home'))).toEqual([]);
+    // train | head -1: the reader leaves after one line; training still ends and saves.
+    const piped = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${cli}" train ${quick.join(' ')} --epochs 1 --out "${join(work, 'piped')}" | head -1`,
+      ],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
+    expect(piped.stderr).not.toContain('EPIPE');
+    expect(existsSync(join(work, 'piped', 'test.json'))).toBe(true);
+  });
+
+  it('explains odd homes, empty images, unwritable outputs and values that start with a dash', () => {
+    const cases: [string[], NodeJS.ProcessEnv, string][] = [
+      [
+        ['train', ...quick, '--out', join(work, 'home-null')],
+        { NEURITE_HOME: '/dev/null' },
+        'neurite-mnist: train: cannot write to NEURITE_HOME /dev/null/mnist: ENOTDIR.',
+      ],
+      [
+        ['visualize', '--image', '', '--out', join(work, 'v1')],
+        {},
+        "neurite-mnist: visualize: --image needs a file. Received: --image ''.",
+      ],
+      [
+        ['visualize', '--index', '1', '--out', '/proc/self/x'],
+        {},
+        'neurite-mnist: visualize: cannot write to --out /proc/self/x: ENOENT.',
+      ],
+      [
+        ['train', '--limit', '-5'],
+        {},
+        "neurite-mnist: train: --limit needs a value, and the argument after it starts with '-'. To give a value that starts with '-', write --limit=<value>.",
+      ],
+      [['train', '--limit=-5'], {}, 'neurite-mnist: train: --limit must be an integer >= 1. Received: --limit -5.'],
+    ];
+    for (const [args, extra, message] of cases) {
+      const r = spawnSync(process.execPath, [cli, ...args], { env: { ...env, ...extra }, encoding: 'utf8' });
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(message);
+      expect(r.stdout).not.toContain('data:');
+    }
+  });
+
+  it('stops at once on Ctrl-C at the end of training, with the model saved', async () => {
+    const out = join(work, 'late-stop');
+    const child: ChildProcess = spawn(process.execPath, [cli, 'train', ...quick, '--epochs', '1', '--out', out], {
+      env,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr?.on('data', (b) => (stderr += b));
+    let sent = false;
+    child.stdout?.on('data', (b) => {
+      stdout += b;
+      if (!sent && /epoch 1\/1: loss/.test(stdout)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // The stop lands in the last checkpoint (the run ends there, saved), in the test pass (it ends at
+    // once, saved), or after it (exit 0): never a wait for more work, never a lost model.
+    if (code === 130) expect(stderr).toMatch(/SIGINT: stopping/);
+    else expect(code).toBe(0);
+    if (code === 130 && stderr.includes('the trained model is saved')) expect(stdout).not.toContain('test accuracy:');
+    expect(run('eval', '--model', out, '--limit', '20').code).toBe(0);
+  });
 });

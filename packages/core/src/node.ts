@@ -70,8 +70,9 @@ function kindOf(stat: import('node:fs').Stats): string {
 
 /**
  * Node only. Opens a file for reading only if it is a regular file, and returns it with its size. A
- * FIFO, a device such as /dev/zero, a socket or a folder is refused at once (O_NONBLOCK keeps the open
- * from waiting on a FIFO; fstat then says what it is), so a loader can neither hang nor read forever.
+ * FIFO, a device such as /dev/zero, a socket or a folder is refused before it is opened (stat), and the
+ * opened file is checked again (O_NONBLOCK keeps an open from waiting on a FIFO swapped in meanwhile;
+ * fstat then says what it is), so a loader can neither hang, nor read forever, nor wake a device.
  * With `followLinks: false` a symbolic link is refused too (O_NOFOLLOW). Throws FileOpenError.
  *
  * @example
@@ -85,12 +86,24 @@ export async function openRegularFile(
   path: string,
   options: { followLinks?: boolean } = {},
 ): Promise<{ handle: FileHandle; size: number }> {
-  const [{ constants }, { open }] = await Promise.all([import('node:fs'), import('node:fs/promises')]);
-  const noFollow = options.followLinks === false ? (constants.O_NOFOLLOW ?? 0) : 0;
+  const [{ constants }, { open, lstat, stat: statPath }] = await Promise.all([
+    import('node:fs'),
+    import('node:fs/promises'),
+  ]);
+  const follow = options.followLinks !== false;
+  const noFollow = follow ? 0 : (constants.O_NOFOLLOW ?? 0);
   let handle: FileHandle;
   try {
+    // Looked at before it is opened: opening a device can itself do something (a tty, a tape, a watchdog).
+    const before = await (follow ? statPath(path) : lstat(path));
+    if (before.isSymbolicLink()) throw Object.assign(new Error('link'), { code: 'ELOOP' });
+    if (!before.isFile()) {
+      const kind = kindOf(before);
+      throw new FileOpenError('not-regular', kind, `${path} is ${kind}`);
+    }
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
   } catch (e) {
+    if (e instanceof FileOpenError) throw e;
     const { code, message } = e as NodeJS.ErrnoException;
     if (code === 'ENOENT') throw new FileOpenError('missing', '', `${path}: no such file`);
     if (code === 'ELOOP' || code === 'EMLINK')
@@ -98,6 +111,7 @@ export async function openRegularFile(
     if (code === 'EISDIR') throw new FileOpenError('not-regular', 'a directory', `${path} is a directory`);
     throw new FileOpenError('io', '', message);
   }
+  // Checked again on what was opened, in case the path changed in between.
   const stat = await handle.stat();
   if (!stat.isFile()) {
     await handle.close();

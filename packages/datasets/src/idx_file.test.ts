@@ -71,15 +71,15 @@ describe('readIdxFile: sizes', () => {
     for (const name of ['huge', 'huge.gz']) {
       await expect(readIdxFile(join(dir, name))).rejects.toThrow(
         `readIdxFile: ${join(dir, name)}: the header declares 4294967295 x 4294967295 = over 2^53 bytes of data, ` +
-          'more than maxBytes = 536,870,912 (512 MiB). No limit can hold that: the header is damaged. ' +
+          'more than maxBytes = 134,217,728 (128 MiB). No limit can hold that: the header is damaged. ' +
           'Download the file again.',
       );
     }
-    // 65536 x 65536 uint8 is 4 GiB: over the default 512 MiB, and the message says how to raise it.
+    // 65536 x 65536 uint8 is 4 GiB: over the default 128 MiB, and the message says how to raise it.
     writeFileSync(join(dir, 'big'), new Uint8Array([0, 0, 8, 2, 0, 1, 0, 0, 0, 1, 0, 0]));
     await expect(readIdxFile(join(dir, 'big'), { fix: 'Fetch it again.' })).rejects.toThrow(
       `readIdxFile: ${join(dir, 'big')}: the header declares 65536 x 65536 = 4,294,967,296 bytes of data ` +
-        '(4,294,967,308 with the header), more than maxBytes = 536,870,912 (512 MiB). If the file is right, ' +
+        '(4,294,967,308 with the header), more than maxBytes = 134,217,728 (128 MiB). If the file is right, ' +
         'raise the limit: readIdxFile(path, { maxBytes: 4294967308 }); if not, fetch it again.',
     );
   });

@@ -10,12 +10,13 @@ export interface ReadIdxOptions {
   fix?: string;
   /**
    * The most bytes readIdxFile reads: the file on disk, and the unpacked IDX file (header and data) its
-   * header declares. Default: 512 MiB (MNIST's largest file is 47 MB unpacked).
+   * header declares. Default: 128 MiB (MNIST's largest file is 47 MB unpacked). Decoding multi-byte
+   * elements (int16 to float64) costs up to twice this in memory.
    */
   maxBytes?: number;
 }
 
-const DEFAULT_MAX_BYTES = 512 * 2 ** 20;
+const DEFAULT_MAX_BYTES = 128 * 2 ** 20;
 // The longest IDX header: the magic and 255 dimensions.
 const MAX_HEADER = 4 + 4 * 255;
 
@@ -193,8 +194,13 @@ async function gunzipIdx(handle: FileHandle, path: string, fix: string, maxBytes
     await pipeline(handle.createReadStream({ start: 0, autoClose: false }), createGunzip(), take);
   } catch (e) {
     if (failure) throw failure;
+    // zlib aborts the pipeline, naming nothing, when bytes after a gzip member are not another member.
+    const why =
+      (e as Error).name === 'AbortError'
+        ? 'its gzip data are damaged, or followed by bytes that are not gzip'
+        : (e as Error).message;
     throw new NeuriteError(
-      `readIdxFile: ${path} starts with the gzip signature 0x1f 0x8b but does not gunzip: ${(e as Error).message}. ${fix}`,
+      `readIdxFile: ${path} starts with the gzip signature 0x1f 0x8b but does not gunzip: ${why}. ${fix}`,
     );
   }
   // Short of the header or of the data: parseIdx says which, with both counts.

@@ -39,6 +39,7 @@ export {
   type LayerWeight,
   type PlannedWeight,
   type Shape,
+  withInitialValues,
 } from './layer.js';
 export { LayerNormalization, type LayerNormalizationConfig } from './layer_normalization.js';
 export { MaxPooling2D, type MaxPooling2DConfig } from './max_pooling2d.js';

@@ -43,6 +43,34 @@ export interface PlannedWeight {
 const counters = new Map<string, number>();
 // Set while planWeights() runs build(): addWeight() records the weight instead of allocating it.
 let planning: PlannedWeight[] | undefined;
+// Set by withInitialValues(): addWeight() takes these values (by path) instead of running the initializer.
+let presets: ReadonlyMap<string, ArrayLike<number>> | undefined;
+
+/**
+ * Runs `fn` (typically `model.build()`) with weights taking their first values from `values`, keyed by
+ * weight path (`<layer>/<weight>`), instead of from their initializers: a loader builds a model straight
+ * from a file's values, without first allocating random ones it would overwrite. A value of the wrong
+ * length is an error; weights not in `values` are initialized as usual.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from '@neurite/core';
+ * import { Dense, withInitialValues } from '@neurite/layers';
+ * await useBackend('cpu');
+ * const dense = new Dense({ units: 1, name: 'd' });
+ * withInitialValues(new Map([['d/kernel', [2, 3]], ['d/bias', [1]]]), () => dense.ensureBuilt([null, 2]));
+ * console.log(Array.from(await dense.weight('kernel').data())); // [ 2, 3 ]
+ * ```
+ */
+export function withInitialValues<T>(values: ReadonlyMap<string, ArrayLike<number>>, fn: () => T): T {
+  const outer = presets;
+  presets = values;
+  try {
+    return fn();
+  } finally {
+    presets = outer;
+  }
+}
 
 function snake(name: string): string {
   // Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, as Keras names them.
@@ -266,7 +294,16 @@ export abstract class Layer<C extends LayerConfig = LayerConfig> {
       // build() only keeps this handle for later; nothing reads it while planning.
       return { name: path, shape: [...shape], dtype: 'float32', trainable } as unknown as Variable;
     }
-    const value = tidy(() => init(options.shape));
+    const preset = presets?.get(path);
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (preset && preset.length !== size) {
+      throw new NeuriteError(
+        `${this.className} '${this.name}': the value given for weight '${options.name}' has ${preset.length} numbers; ` +
+          `its shape [${shape.join(', ')}] holds ${size}.`,
+      );
+    }
+    // A copy: the caller's buffer (a whole weights file, say) must not be kept alive by one weight.
+    const value = preset ? tensor(Float32Array.from(preset), shape) : tidy(() => init(options.shape));
     const v = variable(value, trainable, uniqueVariableName(path));
     value.dispose();
     this.ownWeights.push({ name: options.name, path, variable: v, trainable });

@@ -1,9 +1,9 @@
 import { NeuriteError } from '@neurite/core';
-import { type Layer, layerFromConfig, registeredLayers } from '@neurite/layers';
+import { type Layer, layerFromConfig, registeredLayers, withInitialValues } from '@neurite/layers';
 import { getLoss, type Loss } from '@neurite/losses';
 import { getOptimizer, type Optimizer, type OptimizerState } from '@neurite/optimizers';
 import { checkOptimizerLayout, checkWeightLayout, type LoadLimits, resolveLimits } from './format/layout.js';
-import { FORMAT_VERSION, type ModelJSON, parseModelJson, quoted } from './format/schema.js';
+import { depthOf, FORMAT_VERSION, MAX_JSON_DEPTH, type ModelJSON, parseModelJson, quoted } from './format/schema.js';
 import { getMetric } from './metrics.js';
 import { Sequential } from './sequential.js';
 import type { TrainingPosition } from './training.js';
@@ -93,7 +93,15 @@ export async function toArtifacts(
     },
     training: { epochs: model.epochsTrained, ...(position ? { position: { ...position } } : {}) },
   };
-  if (Object.keys(model.metadata).length > 0) json.metadata = JSON.parse(JSON.stringify(model.metadata));
+  if (Object.keys(model.metadata).length > 0) {
+    // Checked before stringifying: a loader refuses deeper files, and a very deep value overflows the stack.
+    if (depthOf(model.metadata) > MAX_JSON_DEPTH - 2) {
+      throw new NeuriteError(
+        `${model.name}.save: model.metadata nests more than ${MAX_JSON_DEPTH - 2} levels deep; a loader would refuse it. Flatten it.`,
+      );
+    }
+    json.metadata = JSON.parse(JSON.stringify(model.metadata));
+  }
   let optimizerBytes: Uint8Array | undefined;
   if (includeOptimizer && model.optimizer) {
     const state = await model.optimizer.getState();
@@ -250,31 +258,27 @@ export function materialize(
     checkBinary(source, j.optimizer.file, optimizer, checked.optimizerBytes ?? 0, j.optimizer.checksum);
   }
   try {
-    model.build();
     const values = floats(weights);
-    for (const layer of model.layers) {
-      const own = layer.weights;
-      if (own.length === 0) continue;
-      layer.setWeightValues(
-        own.map((w) => {
-          // The layout check proved each entry sits at its weight's index with its weight's shape.
-          const e = j.weights.entries.find((x) => x.path === w.path) as ModelJSON['weights']['entries'][number];
-          return values.subarray(e.byteOffset / 4, e.byteOffset / 4 + w.variable.size);
-        }),
-      );
-    }
+    // The layout check proved each entry sits at its weight's place with its weight's shape.
+    const byPath = new Map(
+      j.weights.entries.map((e) => {
+        const n = e.shape.reduce((a, b) => a * b, 1);
+        return [e.path, values.subarray(e.byteOffset / 4, e.byteOffset / 4 + n)];
+      }),
+    );
+    withInitialValues(byPath, () => model.build());
     if (checked.optimizer && checked.loss && j.compile) {
       model.compile({ optimizer: checked.optimizer, loss: checked.loss, metrics: j.compile.metrics });
       if (optimizer && j.optimizer) {
         const slotValues = floats(optimizer);
-        const byPath = new Map(model.weights.map((w) => [w.path, w]));
+        const weightOf = new Map(model.weights.map((w) => [w.path, w]));
         const state: OptimizerState = {
           className: j.optimizer.className,
           iterations: j.optimizer.iterations,
           slots: {},
         };
         for (const s of j.optimizer.slots) {
-          const name = (byPath.get(s.weight) as (typeof model.weights)[number]).variable.name;
+          const name = (weightOf.get(s.weight) as (typeof model.weights)[number]).variable.name;
           const n = s.shape.reduce((a, b) => a * b, 1);
           state.slots[name] ??= {};
           state.slots[name][s.slot] = {

@@ -150,6 +150,36 @@ describe('loading a model folder from a stranger', () => {
     expect(reached).not.toContain(realpathSync(canary));
   });
 
+  it('never opens a device node, even to look at it', async () => {
+    await saved();
+    const good = readJson();
+    const device = join(dir, 'device.bin');
+    const made = spawnSync('mknod', [device, 'c', '1', '3']); // /dev/null's numbers
+    if (made.status !== 0) return; // not root: no device node to plant (CI runs as root)
+    writeJson({ ...good, weights: { ...good.weights, file: 'device.bin' } });
+    const before = opened.length;
+    expect(await refusal()).toContain('device.bin is a character device, not a regular file.');
+    expect(opened.slice(before)).not.toContain(device);
+  });
+
+  it('refuses JSON nested deeper than 64 levels, before anything walks it; a save refuses to write it', async () => {
+    const model = await saved();
+    const good = readJson();
+    let deep: unknown = 1;
+    for (let i = 0; i < 1000; i++) deep = { a: deep };
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...good, metadata: { deep } }));
+    expect(await refusal()).toContain('model.json nests objects and lists more than 64 levels deep');
+    let warmup: unknown = 0.001;
+    for (let i = 0; i < 1000; i++) warmup = { className: 'Warmup', config: { warmupSteps: 1, after: warmup } };
+    writeJson({
+      ...good,
+      compile: { ...good.compile, optimizer: { className: 'Adam', config: { learningRate: warmup } } },
+    });
+    expect(await refusal()).toContain('nests objects and lists more than 64 levels deep');
+    model.metadata = { deep };
+    await expect(model.save(join(dir, 'other'))).rejects.toThrow('model.metadata nests more than 62 levels deep');
+  });
+
   it('checks the architecture against the file before allocating: huge layers cost nothing', async () => {
     await saved({ optimizer: false });
     const good = readJson();
@@ -175,7 +205,7 @@ describe('loading a model folder from a stranger', () => {
     });
     writeJson(huge);
     expect(await refusal()).toMatch(
-      /^weights-[0-9a-f]{12}\.bin would hold \d+ bytes, above the loader's limit of 536870912\. If you trust the file, raise the limit: loadModel\(dir, \{ maxBytes \}\)\.$/,
+      /^weights-[0-9a-f]{12}\.bin would hold \d+ bytes; the loader's limit \(maxBytes\) leaves 268435456 for it\. If you trust the file, raise the limit: loadModel\(dir, \{ maxBytes \}\)\.$/,
     );
     expect(liveTensors().tensors).toBe(tensors);
     expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 2 ** 20);

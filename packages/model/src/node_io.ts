@@ -183,7 +183,7 @@ function cannot(source: string, what: string, fix: string): NeuriteError {
  * (docs/model-format.md), its file names must be plain names inside the folder, each file is opened as a
  * regular file (never through a symbolic link, never a FIFO or device) and its size checked against
  * model.json before it is read, and nothing is allocated until the weight index matches the layers
- * exactly. Binary files above `maxBytes` (default 512 MiB) are refused.
+ * exactly. Binary files above `maxBytes` together (default 256 MiB) are refused.
  *
  * @example
  * ```ts

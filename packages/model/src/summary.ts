@@ -19,6 +19,9 @@ export interface ModelSummary {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+// A name in the table: newlines, tabs and other control characters shown as escapes, so a name from a
+// file can neither break the table's lines nor print lines of its own.
+const cell = (name: string) => JSON.stringify(String(name)).slice(1, -1);
 const shapeText = (s: Shape) => `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]`;
 
 export function summarize(name: string, layers: Layer[], shapes: Shape[]): ModelSummary {
@@ -31,7 +34,7 @@ export function summarize(name: string, layers: Layer[], shapes: Shape[]): Model
   const count = (ws: { variable: { size: number } }[]) => ws.reduce((n, w) => n + w.variable.size, 0);
   const trainableParams = layers.reduce((n, l) => n + count(l.trainableWeights), 0);
   const totalParams = rows.reduce((n, r) => n + r.params, 0);
-  const cells = rows.map((r) => [`${r.name} (${r.className})`, shapeText(r.outputShape), fmt(r.params)]);
+  const cells = rows.map((r) => [`${cell(r.name)} (${cell(r.className)})`, shapeText(r.outputShape), fmt(r.params)]);
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)) + 2);
   const line = (c: string[]) =>
@@ -41,7 +44,7 @@ export function summarize(name: string, layers: Layer[], shapes: Shape[]): Model
       .trimEnd();
   const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0));
   const text = [
-    `Model: "${name}"`,
+    `Model: "${cell(name)}"`,
     rule('_'),
     line(header),
     rule('='),

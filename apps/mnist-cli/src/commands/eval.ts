@@ -1,9 +1,10 @@
 import { loadMnist } from '@neurite/datasets';
-import { confusionMatrix, loadModel } from '@neurite/model';
+import { confusionMatrix } from '@neurite/model';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
+import { loadMnistModel } from '../models.js';
 import { modelDir } from '../paths.js';
-import { print } from '../terminal.js';
+import { inline, print } from '../terminal.js';
 
 export const evalHelp = `Usage: neurite-mnist eval [options]
 
@@ -31,10 +32,10 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const dir = await modelDir('eval', v.model as string | undefined);
   const limit = int('eval', 'limit', v.limit as string);
   const info = await startBackend(v.backend as string | undefined);
-  const model = await loadModel(dir);
+  const { model, batchSize } = await loadMnistModel(dir, 'eval');
   const { test } = await loadMnist({ limit });
   const { x } = test.toTensors();
-  const probs = model.predict(x);
+  const probs = model.predict(x, { batchSize });
   const predicted = Array.from(await probs.argMax(-1).data());
   probs.dispose();
   const labels = Array.from(test.labels);
@@ -55,7 +56,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  print(`model: ${dir} (backend ${info.name})`);
+  print(`model: ${inline(dir)} (backend ${info.name})`);
   print(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${correct} of ${labels.length})\n`);
   print('digit  images  accuracy');
   for (const p of perClass)

@@ -1,11 +1,11 @@
 import { tensor4d } from '@neurite/core';
-import { loadModel } from '@neurite/model';
 import { parse } from '../args.js';
 import { startBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage, toMnist } from '../image.js';
+import { loadMnistModel } from '../models.js';
 import { modelDir } from '../paths.js';
-import { print } from '../terminal.js';
+import { inline, print } from '../terminal.js';
 
 export const predictHelp = `Usage: neurite-mnist predict [options] <image...>
 
@@ -16,7 +16,8 @@ fit in 20x20, centre by mass in 28x28), and prints the predicted digit with the 
 Options:
   --model <dir>         the model folder (default: the one the last train wrote)
   --max-megapixels <n>  refuse images of more than n million pixels, read from the file's header before
-                        decoding (default ${DEFAULT_MAX_MEGAPIXELS}); image files are read up to 64 MiB
+                        decoding (default ${DEFAULT_MAX_MEGAPIXELS}); image files are read up to 64 MiB,
+                        16,384 pixels a side
   --backend <name>      cpu | wasm | webgpu | auto
   --json                print JSON
   --verbose             stack traces on errors
@@ -41,10 +42,10 @@ export async function predict(argv: string[]): Promise<number> {
   for (const p of positionals) pixels.push(toMnist(await readImage(p, { maxMegapixels })));
   const dir = await modelDir('predict', v.model as string | undefined);
   await startBackend(v.backend as string | undefined);
-  const model = await loadModel(dir);
+  const { model, batchSize } = await loadMnistModel(dir, 'predict');
   const x = new Float32Array(pixels.length * 784);
   for (const [i, p] of pixels.entries()) x.set(p, i * 784);
-  const probs = await model.predict(tensor4d(x, [pixels.length, 28, 28, 1])).data();
+  const probs = await model.predict(tensor4d(x, [pixels.length, 28, 28, 1]), { batchSize }).data();
   const results = positionals.map((file, i) => {
     const row = Array.from(probs.subarray(i * 10, i * 10 + 10));
     const top = row
@@ -59,7 +60,7 @@ export async function predict(argv: string[]): Promise<number> {
   }
   for (const r of results) {
     const top = r.top3.map((t) => `${t.digit} ${(t.probability * 100).toFixed(1)}%`).join(', ');
-    print(`${r.file}: ${r.digit}  (${top})`);
+    print(`${inline(r.file)}: ${r.digit}  (${top})`);
   }
   return 0;
 }

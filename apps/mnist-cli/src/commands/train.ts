@@ -1,8 +1,7 @@
-import { closeSync, constants, existsSync, openSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { liveTensors, setSeed } from '@neurite/core';
-import { makeFolder } from '@neurite/core/node';
 import { loadMnist } from '@neurite/datasets';
 import { type Callback, type History, loadModel, progressReporter, type Sequential } from '@neurite/model';
 import { getOptimizer } from '@neurite/optimizers';
@@ -12,12 +11,12 @@ import { augmentedBatches, heldOutBatches } from '../augment.js';
 import { startBackend } from '../backend.js';
 import { keepPrevious, OPTIMIZERS, runOf, type Settings, saveCheckpoint } from '../checkpoint.js';
 import { UsageError } from '../errors.js';
-import { writeJson } from '../io.js';
-import { buildModel } from '../models.js';
-import { defaultOut, rememberModel } from '../paths.js';
+import { checkWritable, writeJson } from '../io.js';
+import { buildModel, checkMnistModel, checkTrainingBatch, inferenceBatch } from '../models.js';
+import { defaultOut, home, rememberModel } from '../paths.js';
 import { progressPrinter } from '../progress.js';
 import { buildReport } from '../report.js';
-import { print } from '../terminal.js';
+import { inline, print } from '../terminal.js';
 
 export const trainHelp = `Usage: neurite-mnist train [options]
 
@@ -70,20 +69,6 @@ function folderFlag(name: string, value: string | undefined): string | undefined
     throw new UsageError(`train: --${name} must be a folder, and ${dir} is a file. Choose another path.`);
   }
   return dir;
-}
-
-/** Makes --out and checks it can hold files, before any data is loaded. */
-async function checkWritable(out: string): Promise<void> {
-  const probe = join(out, `.neurite-write-check-${process.pid}`);
-  try {
-    await makeFolder(out);
-    closeSync(openSync(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL));
-    rmSync(probe);
-  } catch (e) {
-    throw new UsageError(
-      `train: cannot write to --out ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Choose a folder you can write to.`,
-    );
-  }
 }
 
 // The flags that define a run: --resume refuses them when they differ from the checkpoint's settings.
@@ -186,6 +171,8 @@ export async function train(argv: string[]): Promise<number> {
       metrics: ['accuracy'],
     });
   }
+  const values = checkMnistModel(model, 'train', resumeDir ?? s.model);
+  checkTrainingBatch(values, s.batchSize);
   // auto: a thread per core on the backends that train data-parallel. Beyond 4 the shards of a batch
   // of 64 get too small to keep a core busy.
   const threaded = info.name === 'cpu' || info.name === 'wasm';
@@ -202,7 +189,15 @@ export async function train(argv: string[]): Promise<number> {
     workers = cores;
   }
   s.workers = workers;
-  await checkWritable(out);
+  await checkWritable('train', '--out', out);
+  const reportDir = lstatSync(join(out, 'report'), { throwIfNoEntry: false });
+  if (v.report && reportDir && (reportDir.isSymbolicLink() || !reportDir.isDirectory())) {
+    // A checkpoint from someone else could point report/ anywhere: its PNGs would land there.
+    throw new UsageError(
+      `train: ${join(out, 'report')} is ${reportDir.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; --report writes its PNGs there. Remove it first.`,
+    );
+  }
+  await checkWritable('train', 'NEURITE_HOME', join(home(), 'mnist'));
   const replaces = out !== resumeDir && existsSync(join(out, 'model.json'));
   if (replaces) {
     print(
@@ -212,8 +207,17 @@ export async function train(argv: string[]): Promise<number> {
 
   const controller = new AbortController();
   let stopSignal: NodeJS.Signals | undefined;
+  let trained = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopSignal) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    const code = signal === 'SIGTERM' ? 143 : 130;
+    if (stopSignal) process.exit(code);
+    if (trained) {
+      // Training is over and its last epoch is saved: what remains (the test set, a last save) can go.
+      process.stderr.write(
+        `\n${signal}: stopping; the trained model is saved in ${inline(out)} (test accuracy not measured)\n`,
+      );
+      process.exit(code);
+    }
     stopSignal = signal;
     controller.abort();
     process.stderr.write(
@@ -234,7 +238,7 @@ export async function train(argv: string[]): Promise<number> {
       const within = model.trainingPosition
         ? `, batch ${model.trainingPosition.batch} of epoch ${model.trainingPosition.epoch + 1}`
         : '';
-      print(`resuming ${model.name} from ${resumeDir} after epoch ${model.epochsTrained}${within}`);
+      print(`resuming ${inline(model.name)} from ${inline(resumeDir)} after epoch ${model.epochsTrained}${within}`);
     } else {
       model.summary({ print: (t) => print(t) });
     }
@@ -311,9 +315,10 @@ export async function train(argv: string[]): Promise<number> {
       );
       return stopSignal === 'SIGTERM' ? 143 : 130;
     }
+    trained = true;
     const trainSecs = (performance.now() - t1) / 1000;
     const test = data.test.toTensors();
-    const result = await model.evaluate(test.x, test.y);
+    const result = await model.evaluate(test.x, test.y, { batchSize: inferenceBatch(values) });
     print(
       `test accuracy: ${(result.accuracy * 100).toFixed(2)}% (loss ${result.loss.toFixed(4)}) on ${data.test.count} test images; ` +
         `training took ${trainSecs.toFixed(0)} s`,
@@ -328,7 +333,11 @@ export async function train(argv: string[]): Promise<number> {
     });
     print(`model saved to ${out}`);
     if (v.report) {
-      const report = await buildReport(model, data.test.images.slice(0, 784), { history, test: data.test });
+      const report = await buildReport(model, data.test.images.slice(0, 784), {
+        history,
+        test: data.test,
+        batchSize: inferenceBatch(values),
+      });
       const pngs = await writeLayerPngs(join(out, 'report'), report);
       await writeReport(join(out, 'report.html'), report);
       print(`report: ${join(out, 'report.html')} (${pngs.length} PNGs in ${join(out, 'report')})`);

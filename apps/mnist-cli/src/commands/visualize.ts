@@ -1,12 +1,13 @@
 import { join, resolve } from 'node:path';
 import { loadMnist } from '@neurite/datasets';
-import { loadModel } from '@neurite/model';
 import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
 import { historyOf } from '../checkpoint.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage, toMnist } from '../image.js';
+import { checkWritable } from '../io.js';
+import { loadMnistModel } from '../models.js';
 import { modelDir } from '../paths.js';
 import { buildReport } from '../report.js';
 import { print } from '../terminal.js';
@@ -21,7 +22,8 @@ Options:
   --model <dir>                  the model folder (default: the one the last train wrote)
   --image <file>                 a PNG or JPEG digit (prepared as MNIST was)
   --max-megapixels <n>           refuse an --image of more than n million pixels, read from its header
-                                 before decoding (default ${DEFAULT_MAX_MEGAPIXELS}); image files are read up to 64 MiB
+                                 before decoding (default ${DEFAULT_MAX_MEGAPIXELS}); image files are read up to
+                                 64 MiB, 16,384 pixels a side
   --index <n>                    or the n-th MNIST test image (0-9999)
   --out <dir>                    where to write the PNGs and report.html
   --colormap <grey|viridis|diverging>   feature-map colours (default viridis)
@@ -60,12 +62,15 @@ export async function visualize(argv: string[]): Promise<number> {
   if (index !== undefined && index > 9999)
     throw new UsageError(`visualize: --index must be in 0-9999. Received: --index ${index}.`);
   const maxMegapixels = maxMegapixelsFlag('visualize', v['max-megapixels'] as string | undefined);
+  if (v.image === '') throw new UsageError("visualize: --image needs a file. Received: --image ''.");
+  const out = resolve(v.out as string);
+  await checkWritable('visualize', '--out', out);
   const input = v.image
     ? toMnist(await readImage(v.image as string, { command: 'visualize', maxMegapixels }), 'visualize')
     : undefined;
   const dir = await modelDir('visualize', v.model as string | undefined);
   await startBackend(v.backend as string | undefined);
-  const model = await loadModel(dir);
+  const { model, batchSize } = await loadMnistModel(dir, 'visualize');
   const { test } = await loadMnist();
   const pixels = input ?? test.images.slice((index as number) * 784, ((index as number) + 1) * 784);
   const report = await buildReport(model, pixels, {
@@ -73,9 +78,9 @@ export async function visualize(argv: string[]): Promise<number> {
     normalize: normalize as 'channel',
     history: await historyOf(model, dir),
     test,
+    batchSize,
     title: `What ${model.name} sees: ${v.image ? String(v.image) : `MNIST test image ${index} (label ${test.labels[index as number]})`}`,
   });
-  const out = resolve(v.out as string);
   const files = await writeLayerPngs(out, report);
   await writeReport(join(out, 'report.html'), report);
   print(`prediction: ${report.prediction.digit} (${(Math.max(...report.prediction.probabilities) * 100).toFixed(1)}%)`);

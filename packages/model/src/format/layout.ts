@@ -10,14 +10,15 @@ import type { ModelJSON } from './schema.js';
 /** Size limits for loading a model from files someone else may have made. */
 export interface LoadLimits {
   /**
-   * The largest binary file (weights, or optimizer state) the loader accepts, in bytes. Default
-   * 512 MiB (`DEFAULT_MAX_BYTES`); raise it for bigger models: `loadModel(dir, { maxBytes: 2 ** 31 })`.
+   * The most bytes of binary files (weights and optimizer state together) the loader accepts. Default
+   * 256 MiB (`DEFAULT_MAX_BYTES`); raise it for bigger models: `loadModel(dir, { maxBytes: 2 ** 31 })`.
+   * Loading costs about twice this in memory (the file, then the tensors).
    */
   maxBytes?: number;
 }
 
-/** The default `maxBytes`: 512 MiB, far above any model this library trains on MNIST (1.2 MB). */
-export const DEFAULT_MAX_BYTES = 512 * 2 ** 20;
+/** The default `maxBytes`: 256 MiB, far above any model this library trains on MNIST (3.6 MB with Adam's state). */
+export const DEFAULT_MAX_BYTES = 256 * 2 ** 20;
 /** The largest model.json a loader parses: 16 MiB. */
 export const MAX_MODEL_JSON_BYTES = 16 * 2 ** 20;
 
@@ -40,7 +41,7 @@ function checkLimit(source: string, file: string, bytes: number, limits: Require
   if (bytes > limits.maxBytes) {
     fail(
       source,
-      `${file} would hold ${bytes} bytes, above the loader's limit of ${limits.maxBytes}.`,
+      `${file} would hold ${bytes} bytes; the loader's limit (maxBytes) leaves ${limits.maxBytes} for it.`,
       'If you trust the file, raise the limit: loadModel(dir, { maxBytes }).',
     );
   }

@@ -120,6 +120,23 @@ export type ModelJSON = v.InferOutput<typeof schema>;
 /** A mid-epoch position as model.json stores it. */
 export type SavedPosition = v.InferOutput<typeof position>;
 
+/** The deepest nesting model.json may have: far more than the format needs (about 6), far less than a stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deeply a parsed JSON value nests, walked without recursion (so a deep value cannot overflow). */
+export function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    max = Math.max(max, d);
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 /** A value as an error message shows it: short, one line, control characters escaped. */
 export function shown(value: unknown): string {
   let s: string;
@@ -168,6 +185,12 @@ export function parseModelJson(json: unknown, source: string): ModelJSON {
     fail(
       `model.json has format version ${head.formatVersion}, newer than this @neurite/model reads (${FORMAT_VERSION}).`,
       'Upgrade @neurite/model to load it.',
+    );
+  }
+  if (depthOf(json) > MAX_JSON_DEPTH) {
+    fail(
+      `model.json nests objects and lists more than ${MAX_JSON_DEPTH} levels deep (a learning-rate schedule or metadata, say).`,
+      'The file was edited or is corrupt: save the model again.',
     );
   }
   const result = v.safeParse(schema, json, { abortEarly: true });

@@ -58,7 +58,11 @@ export async function writeReport(path: string, report: ActivationReport): Promi
 }
 
 /** A layer name as a file name: letters, digits, '.', '_' and '-' kept, anything else '_'. */
-const fileName = (name: string) => String(name).replace(/[^A-Za-z0-9._-]/g, '_');
+// Safe characters only, and short: a file name has at most 255 bytes, and a layer name has no limit.
+const fileName = (name: string) =>
+  String(name)
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 100);
 
 /**
  * Writes the report's pictures as PNG files in `dir`: `input.png`, then one `NN-<layer name>.png` per
