@@ -9,6 +9,9 @@ export default defineConfig({
       'apps/*/{src,test}/**/*.test.ts',
     ],
     setupFiles: ['./test/setup.ts'],
+    // The kit skips a backend that cannot start unless it is required; this repo requires all three
+    // (a webgpu that cannot start here is a failure, not a skip). Override it to work without one.
+    env: { NEURITE_REQUIRE_BACKENDS: process.env.NEURITE_REQUIRE_BACKENDS ?? 'cpu,wasm,webgpu' },
     reporters: ['default', './test/summary-reporter.ts'],
     // dawn.node (WebGPU) is a native addon: keep each test file in its own process.
     pool: 'forks',

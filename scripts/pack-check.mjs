@@ -10,6 +10,9 @@ const work = join(root, '.pack-check');
 const tarballs = join(work, 'tarballs');
 const app = join(work, 'app');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+// The TypeScript versions a consumer may use (docs/guide/getting-started.md says the same); the repo's
+// own 6.0 is checked between them.
+const TYPESCRIPT = { oldest: '5.4.5', newest: '7.0.2' };
 
 function run(cmd, args, cwd = root) {
   console.log(`$ ${[cmd, ...args].join(' ')}${cwd === root ? '' : `   (in ${cwd.replace(`${root}/`, '')})`}`);
@@ -46,6 +49,12 @@ writeFileSync(
       private: true,
       type: 'module',
       dependencies: deps,
+      // The oldest and newest TypeScript we support, and Node's types, as a user's project installs them.
+      devDependencies: {
+        'typescript-oldest': `npm:typescript@${TYPESCRIPT.oldest}`,
+        'typescript-newest': `npm:typescript@${TYPESCRIPT.newest}`,
+        '@types/node': '24.19.4',
+      },
       overrides: Object.fromEntries(Object.keys(deps).map((n) => [n, `$${n}`])),
     },
     null,
@@ -92,24 +101,45 @@ if (again.layers[1].className !== 'NoisyDense' || hist.history.loss.length !== 2
 console.log('pack-check: layers, losses, optimizers, model and a plugin work from their tarballs');
 `,
 );
-writeFileSync(
-  join(app, 'tsconfig.json'),
-  JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      outDir: 'out',
-      // tfjs-core's types pull in @webgpu/types, which clash with TypeScript 6's own DOM WebGPU types.
-      skipLibCheck: true,
-      types: [],
-      lib: ['ES2023', 'DOM'],
-    },
-    files: ['smoke.ts'],
-  }),
-);
-run(bin('tsc'), ['-p', 'tsconfig.json'], app);
+// A strict consumer, without skipLibCheck: our declarations (tfjs's included, rolled into core's
+// dist/vendor/tfjs.d.ts) must compile for a Node project and for a browser project, under each TypeScript.
+const projects = {
+  node: { lib: ['ES2023'], types: ['node'] },
+  browser: { lib: ['ES2023', 'DOM'], types: [] },
+};
+const compilers = {
+  [TYPESCRIPT.oldest]: join(app, 'node_modules', 'typescript-oldest', 'bin', 'tsc'),
+  [JSON.parse(readFileSync(join(root, 'node_modules', 'typescript', 'package.json'), 'utf8')).version]: join(
+    root,
+    'node_modules',
+    'typescript',
+    'bin',
+    'tsc',
+  ),
+  [TYPESCRIPT.newest]: join(app, 'node_modules', 'typescript-newest', 'bin', 'tsc'),
+};
+for (const [kind, { lib, types }] of Object.entries(projects)) {
+  writeFileSync(
+    join(app, `tsconfig.${kind}.json`),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        outDir: 'out',
+        lib,
+        types,
+      },
+      files: ['smoke.ts'],
+    }),
+  );
+  for (const [version, tsc] of Object.entries(compilers)) {
+    run(process.execPath, [tsc, '-p', `tsconfig.${kind}.json`, '--noEmit'], app);
+    console.log(`pack-check: a strict ${kind} project compiles under TypeScript ${version} without skipLibCheck`);
+  }
+}
+run(bin('tsc'), ['-p', 'tsconfig.node.json'], app);
 writeFileSync(join(app, 'out', 'package.json'), '{"type":"module"}');
 run(process.execPath, ['out/smoke.js'], app);
 console.log(`pack-check: ${published.length} packages OK`);

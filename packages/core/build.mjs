@@ -48,5 +48,4 @@ const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/pack
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   copyFileSync(join(wasmDir, f), join(out, f));
 }
-copyFileSync('vendor/tfjs.d.ts', `${out}/tfjs.d.ts`);
 console.log(`@neurite/core: bundled tfjs into ${out}`);

@@ -1,12 +1,13 @@
 // A training run's folder: the model (its model.json carries the run's settings and history as
 // metadata, so one atomic save keeps them consistent with the weights), plus copies for people and
 // other tools: train.json, history.json and, at the end, test.json.
-import { link, mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncFolder } from '@neurite/core/node';
 import type { History, Sequential } from '@neurite/model';
 import { UsageError } from './errors.js';
 import { readJson, readJsonFile, writeJson } from './io.js';
+import { printable } from './terminal.js';
 
 /** The settings a run is made with; --resume takes them from the checkpoint. */
 export interface Settings {
@@ -120,6 +121,32 @@ export async function saveCheckpoint(model: Sequential, out: string, settings: S
 
 const RUN_FILES = ['history.json', 'train.json', 'test.json', 'report.html', 'report'];
 const BINARY = /^(weights|optimizer)(-[0-9a-f]{12})?\.bin$/;
+
+/**
+ * Checks, before any training, that `out` holds nothing a save or keepPrevious() could not replace or
+ * link: model.json, the binaries and the run's files must be regular files where they exist (a folder
+ * or a link there would fail the save after a whole epoch).
+ */
+export async function checkOutFolder(command: string, out: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(out);
+  } catch {
+    return; // checkWritable() has made or refused it
+  }
+  for (const name of names) {
+    const ours = name === 'model.json' || BINARY.test(name) || (RUN_FILES.includes(name) && name !== 'report');
+    if (!ours) continue;
+    const entry = await lstat(join(out, name));
+    if (!entry.isFile() || entry.isSymbolicLink()) {
+      const what = entry.isSymbolicLink() ? 'a symbolic link' : entry.isDirectory() ? 'a folder' : 'not a regular file';
+      throw new UsageError(
+        `${command}: ${printable(join(out, name), { oneLine: true })} is ${what}; a save writes a file of that name there. ` +
+          'Remove it, or choose another --out.',
+      );
+    }
+  }
+}
 
 /**
  * Keeps the model already in `out` (and its run's files) in `out/previous-<time>/`, so a new run never

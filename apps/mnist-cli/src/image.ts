@@ -90,8 +90,11 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
     if (png) {
       await checkImageData(bytes, size, `${command}: ${path}`);
       const img = PNG.sync.read(bytes);
+      if (img.width !== width || img.height !== height)
+        throw new Error('the decoder read another size than the header');
       return { width: img.width, height: img.height, data: img.data };
     }
+    checkJpegData(bytes, size, `${command}: ${path}`);
     // jpeg-js counts what it allocates (coefficients, component planes, RGBA output): about 22 bytes a
     // pixel for a colour JPEG. 24 MB a megapixel lets one at the cap through, and bounds its memory too.
     const img = jpeg.decode(bytes, {
@@ -168,6 +171,26 @@ function jpegSize(b: Buffer): Size | string {
   return 'no frame header (SOF marker) before the image data';
 }
 
+/**
+ * A JPEG's entropy-coded data must be able to back its size. Every 8 x 8 block of the most finely
+ * sampled component costs at least one Huffman-coded bit (the DC difference) in the first scan, so the
+ * bytes from the first scan onwards must number at least blocks / 8. jpeg-js allocates for the declared
+ * size before it reads any data (a 26-byte file declaring 4000 x 4000 costs it 700 MB), so this is
+ * checked first. Half the bound is required, to leave room for any encoder's choices.
+ */
+function checkJpegData(b: Buffer, { width, height }: Size, where: string): void {
+  const scan = b.indexOf(Buffer.from([0xff, 0xda]), 2);
+  const data = scan < 0 ? 0 : b.length - scan;
+  const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
+  const need = Math.ceil(blocks / 16);
+  if (data < need) {
+    throw new UsageError(
+      `${where} is a JPEG that declares ${width} x ${height} pixels but holds ${fmt(data)} bytes of image data; ` +
+        `that size needs at least ${fmt(need)}. The file is truncated or damaged. Give another image.`,
+    );
+  }
+}
+
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const DEPTHS = [1, 2, 4, 8, 16];
 // Adam7 passes: first column, first row, column step, row step.
@@ -190,12 +213,20 @@ const ADAM7 = [
  */
 async function checkImageData(b: Buffer, { width, height }: Size, where: string): Promise<void> {
   const [depth, colour, interlaced] = [b[24], b[25], b[28] === 1];
-  const data = idat(b);
-  if (!data) {
+  const chunks = walkChunks(b);
+  if (chunks === 'too many') {
     throw new UsageError(
       `${where} is a PNG of more than ${fmt(MAX_PNG_CHUNKS)} chunks; no encoder writes that many. Give another PNG.`,
     );
   }
+  if (chunks.headers !== 1) {
+    // A decoder may take its size from a later IHDR than the one checked above (pngjs takes the last).
+    throw new UsageError(
+      `${where} is a PNG with ${chunks.headers} IHDR chunks; a PNG has exactly one, first. The file is damaged ` +
+        'or made to mislead a decoder. Give another PNG.',
+    );
+  }
+  const data = chunks.data;
   if (!DEPTHS.includes(depth) || CHANNELS[colour] === undefined) return; // pngjs names the fault
   const bits = depth * CHANNELS[colour];
   const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (Math.ceil((w * bits) / 8) + 1) : 0);
@@ -238,18 +269,20 @@ async function checkImageData(b: Buffer, { width, height }: Size, where: string)
   }
 }
 
-/** The IDAT chunks' contents, joined: the zlib stream of the image data. */
-function idat(b: Buffer): Buffer | undefined {
+/** The IDAT chunks' contents, joined (the zlib stream of the image data), and how many IHDR chunks. */
+function walkChunks(b: Buffer): { data: Buffer; headers: number } | 'too many' {
   const parts: Buffer[] = [];
   let chunks = 0;
+  let headers = 0;
   for (let i = 8; i + 8 <= b.length; ) {
     // pngjs keeps an object per chunk: millions of empty chunks cost it a gigabyte.
-    if (++chunks > MAX_PNG_CHUNKS) return undefined;
+    if (++chunks > MAX_PNG_CHUNKS) return 'too many';
     const length = b.readUInt32BE(i);
     const type = b.toString('latin1', i + 4, i + 8);
+    if (type === 'IHDR') headers += 1;
     if (type === 'IDAT') parts.push(b.subarray(i + 8, i + 8 + length));
     if (type === 'IEND') break;
     i += 12 + length;
   }
-  return Buffer.concat(parts);
+  return { data: Buffer.concat(parts), headers };
 }

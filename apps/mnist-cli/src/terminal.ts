@@ -36,3 +36,12 @@ export function print(text = ''): void {
 
 /** A name or path inside a printed line: every control character escaped, newlines and tabs too. */
 export const inline = (text: string): string => printable(text, { oneLine: true });
+
+/**
+ * A path as one word a shell would read back (for a command the user is told to run): plain when it is
+ * made of safe characters, else single-quoted, with control characters escaped so it stays one line.
+ */
+export function shellWord(text: string): string {
+  if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(text)) return text;
+  return `'${inline(text).replace(/'/g, "'\\''")}'`;
+}

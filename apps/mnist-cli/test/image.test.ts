@@ -188,6 +188,48 @@ describe('predict: dimensions are checked from the header, before decoding', () 
     );
   });
 
+  it('refuses a PNG with a second IHDR (a decoder reading the last one would decode 16384 x 16384)', () => {
+    const small = Buffer.alloc(13);
+    small.writeUInt32BE(1, 0);
+    small.writeUInt32BE(1, 4);
+    small[8] = 8; // grey, 8-bit
+    const big = Buffer.from(small);
+    big.writeUInt32BE(16384, 0);
+    big.writeUInt32BE(16384, 4);
+    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const bytes = Buffer.concat([
+      signature,
+      chunk('IHDR', small),
+      chunk('IHDR', big),
+      chunk('IDAT', deflateSync(Buffer.from([0, 0]))),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
+    const twice = file('two-ihdr.png', bytes);
+    const r = refuses(
+      ['predict', twice],
+      `neurite-mnist: predict: ${twice} is a PNG with 2 IHDR chunks; a PNG has exactly one, first. The file is ` +
+        'damaged or made to mislead a decoder. Give another PNG.',
+    );
+    expect(r.maxRssMb).toBeLessThan(300);
+  });
+
+  it('refuses a JPEG whose data cannot back its declared size, before the decoder allocates for it', () => {
+    // A real 4000 x 4000 JPEG's header with its data cut to 700 bytes: jpeg-js would allocate 300+ MB.
+    const bytes = jpg(digit());
+    const sof = bytes.indexOf(Buffer.from([0xff, 0xc0]));
+    bytes.writeUInt16BE(4000, sof + 5);
+    bytes.writeUInt16BE(4000, sof + 7);
+    const scan = bytes.indexOf(Buffer.from([0xff, 0xda]));
+    const cut = file('cut.jpg', bytes.subarray(0, Math.min(bytes.length, scan + 700)));
+    const data = Math.min(bytes.length, scan + 700) - scan;
+    const r = refuses(
+      ['predict', cut],
+      `neurite-mnist: predict: ${cut} is a JPEG that declares 4000 x 4000 pixels but holds ${data} bytes of image ` +
+        'data; that size needs at least 15,625. The file is truncated or damaged. Give another image.',
+    );
+    expect(r.maxRssMb).toBeLessThan(300);
+  });
+
   it('refuses zero dimensions and a PNG whose first chunk is not IHDR', () => {
     const zero = file('zero.png', pngFile({ width: 0, height: 10 }, deflateSync(Buffer.alloc(10))));
     refuses(

@@ -54,6 +54,12 @@ describe('train checks every flag before it reads any data', () => {
   it('refuses a bad --out, --resume or --model at once, with one line and exit 2', () => {
     const file = join(work, 'a-file');
     writeFileSync(file, 'x');
+    // An --out whose model.json is a folder, and one whose weights file is a link: a save cannot replace them.
+    const blocked = join(work, 'blocked-out');
+    mkdirSync(join(blocked, 'model.json'), { recursive: true });
+    const linked = join(work, 'linked-out');
+    mkdirSync(linked, { recursive: true });
+    symlinkSync('/etc/passwd', join(linked, 'weights-0123456789ab.bin'));
     const cases: [string[], string][] = [
       [['--out', file], `neurite-mnist: train: --out must be a folder, and ${file} is a file. Choose another path.`],
       [['--out', ''], "neurite-mnist: train: --out needs a folder. Received: --out ''."],
@@ -74,6 +80,21 @@ describe('train checks every flag before it reads any data', () => {
         'neurite-mnist: train: --optimizer must be one of sgd, adam, adamw, rmsprop, adagrad.',
       ],
       [['--lr', 'NaN'], 'neurite-mnist: train: --lr must be a number between 0 and 10. Received: --lr NaN.'],
+      [
+        ['--limit', '5', ...quick.slice(0, 2)],
+        'neurite-mnist: train: --limit 5 with --validation-split 0.1 leaves 5 training and 0 validation images: no ' +
+          'image is held out for validation. Raise --limit, or change --validation-split (0 turns validation off).',
+      ],
+      [
+        ['--out', blocked],
+        `neurite-mnist: train: ${join(blocked, 'model.json')} is a folder; a save writes a file of that name there. ` +
+          'Remove it, or choose another --out.',
+      ],
+      [
+        ['--out', linked],
+        `neurite-mnist: train: ${join(linked, 'weights-0123456789ab.bin')} is a symbolic link; a save writes a file ` +
+          'of that name there. Remove it, or choose another --out.',
+      ],
     ];
     for (const [args, message] of cases) {
       const r = run('train', ...args);
@@ -359,11 +380,14 @@ describe('models, checkpoints and output from strangers (a second attack)', () =
       '--workers',
       '1',
       '--out',
-      join(work, 'nl'),
+      join(work, 'nl\nFAKE: test accuracy: 99.99%'),
     );
     expect(r.code, r.err).toBe(0);
     const lines = r.out.split('\n');
     expect(lines.filter((l) => l.startsWith('test accuracy: 99.99%') || l.startsWith('model saved: home'))).toEqual([]);
+    // The --out path itself, printed in "model saved to ...": escaped, not a line of its own.
+    expect(lines.filter((l) => l.startsWith('FAKE:'))).toEqual([]);
+    expect(r.out).toContain(`model saved to ${join(work, 'nl')}\\x0aFAKE: test accuracy: 99.99%`);
     // train | head -1: the reader leaves after one line; training still ends and saves.
     const piped = spawnSync(
       'bash',

@@ -1,6 +1,8 @@
 // @neurite/core: tfjs-core's ops and autodiff under their tfjs names, plus Neurite's backend registry,
 // seeded randomness and memory helpers. Names defined here (registerBackend, randomNormal, ...) take
 // precedence over tfjs's of the same name.
+import { assertSingleCopy } from './single_copy.js';
+
 export * from '#tfjs';
 export { cpu } from './backends/cpu.js';
 export type { Availability, BackendDetails, BackendName, BackendPlugin } from './backends/plugin.js';
@@ -33,3 +35,7 @@ export {
   setSeed,
   truncatedNormal,
 } from './random.js';
+export { assertSingleCopy } from './single_copy.js';
+
+// A second copy of this package in the process refuses to load (see single_copy.ts).
+assertSingleCopy('@neurite/core', import.meta.url);

@@ -1,6 +1,6 @@
 // @neurite/core/testing: run one suite on every backend (vitest). Used by Neurite's own tests and by
-// plugin authors. A backend listed in NEURITE_REQUIRE_BACKENDS that cannot start is a failing test,
-// never a silent skip.
+// plugin authors. A backend that cannot start is skipped and named; one listed in
+// NEURITE_REQUIRE_BACKENDS (Neurite's CI lists all three) is a failing test instead.
 import { beforeEach, describe, it } from 'vitest';
 import { getBackendPlugin, listBackends, useBackend } from './backends/registry.js';
 
@@ -21,24 +21,64 @@ function listFromEnv(name: string): string[] | undefined {
     .filter(Boolean);
 }
 
+/** Backends Neurite knows by name, and the package that provides each. */
+const PROVIDERS: Record<string, string> = {
+  cpu: '@neurite/core',
+  wasm: '@neurite/core',
+  webgpu: '@neurite/backend-webgpu',
+};
+
 /**
- * The backends that must start: NEURITE_REQUIRE_BACKENDS (comma-separated), by default cpu, wasm and
- * webgpu. Set it to e.g. `cpu,wasm` on a machine without a Vulkan driver.
+ * The backends that must start: NEURITE_REQUIRE_BACKENDS (comma-separated), by default none. A required
+ * backend that cannot start is a failing test; any other backend that cannot start is skipped, with
+ * the reason in the skipped suite's title. Neurite's own CI sets `cpu,wasm,webgpu`.
  */
 export function requiredBackends(): string[] {
-  return listFromEnv('NEURITE_REQUIRE_BACKENDS') ?? ['cpu', 'wasm', 'webgpu'];
+  return listFromEnv('NEURITE_REQUIRE_BACKENDS') ?? [];
 }
 
-/** The backends a suite runs on: NEURITE_TEST_BACKENDS, else every registered and required backend. */
+/**
+ * The backends a suite runs on: NEURITE_TEST_BACKENDS, else every registered backend, every required
+ * one, and webgpu (reported as skipped when its plugin is not registered).
+ */
 export function backendsUnderTest(): string[] {
   const chosen = listFromEnv('NEURITE_TEST_BACKENDS');
   if (chosen) return chosen;
-  return [...new Set([...requiredBackends(), ...listBackends()])];
+  return [...new Set([...listBackends(), ...requiredBackends(), ...Object.keys(PROVIDERS)])];
 }
+
+const SETUP_HINT = "in your vitest setup file (the file vitest.config's test.setupFiles names, e.g. test/setup.ts)";
+
+/** Why a backend cannot be tested here, and what to do about it, in words a plugin author can act on. */
+async function unavailable(name: string): Promise<{ reason: string; fix: string } | undefined> {
+  const plugin = getBackendPlugin(name);
+  if (!plugin) {
+    const provider = PROVIDERS[name];
+    if (provider === '@neurite/backend-webgpu') {
+      return {
+        reason: `its plugin is not registered (it comes from ${provider})`,
+        fix:
+          `Install it (npm install --save-dev ${provider}) and register it ${SETUP_HINT}: ` +
+          `import { registerBackend } from '@neurite/core'; import { webgpu } from '${provider}'; registerBackend(webgpu);`,
+      };
+    }
+    return {
+      reason: `no backend plugin is registered under the name '${name}'`,
+      fix: `Register the plugin that provides it ${SETUP_HINT} with registerBackend(plugin), or check the name.`,
+    };
+  }
+  const availability = await plugin.isAvailable();
+  if (availability.available) return undefined;
+  return { reason: availability.reason ?? 'it reports itself unavailable', fix: availability.fix ?? '' };
+}
+
+const reported = new Set<string>();
 
 /**
  * Runs `body` once per backend, inside `describe('<title> [<backend>]')`, with that backend active.
- * Call it at the top level of a test file with `await`.
+ * Call it at the top level of a test file with `await`. Backends that cannot start here are skipped
+ * and named (the skipped suite's title and one line on stderr say why and how to add them), unless
+ * NEURITE_REQUIRE_BACKENDS lists them: then they fail.
  *
  * @example
  * ```ts
@@ -54,26 +94,28 @@ export function backendsUnderTest(): string[] {
  * ```
  */
 export async function describeBackends(title: string, body: (backend: string) => void): Promise<void> {
-  const required = new Set(requiredBackends());
+  const required = requiredBackends();
   for (const name of backendsUnderTest()) {
-    const plugin = getBackendPlugin(name);
-    const availability = plugin
-      ? await plugin.isAvailable()
-      : { available: false, reason: 'no plugin is registered under this name', fix: 'register it in the test setup' };
-    if (!availability.available) {
-      if (required.has(name)) {
+    const missing = await unavailable(name);
+    if (missing) {
+      if (required.includes(name)) {
         describe(`${title} [${name}]`, () => {
           it(`backend '${name}' starts (required by NEURITE_REQUIRE_BACKENDS)`, () => {
             throw new Error(
-              `Required backend '${name}' cannot start: ${availability.reason}. ${availability.fix ?? ''} ` +
-                `To run without it, set NEURITE_REQUIRE_BACKENDS to the backends this machine has.`,
+              `Backend '${name}' is required (NEURITE_REQUIRE_BACKENDS=${required.join(',')}) but cannot start: ` +
+                `${missing.reason}. ${missing.fix} To run without it, remove '${name}' from NEURITE_REQUIRE_BACKENDS.`,
             );
           });
         });
       } else {
-        // Only a backend left out of NEURITE_REQUIRE_BACKENDS lands here (e.g. webgpu on a machine without
-        // Vulkan, when a developer says so); the skip carries the reason in its title. CI requires all three.
-        describe.skip(`${title} [${name}] (unavailable: ${availability.reason})`, () => {
+        if (!reported.has(name)) {
+          reported.add(name);
+          console.warn(
+            `[@neurite/core/testing] skipping backend '${name}': ${missing.reason}. ${missing.fix} ` +
+              `To make a missing backend fail instead, set NEURITE_REQUIRE_BACKENDS (e.g. cpu,wasm,${name}).`,
+          );
+        }
+        describe.skip(`${title} [${name}] skipped: ${missing.reason}`, () => {
           it('skipped', () => {});
         });
       }

@@ -1,4 +1,6 @@
 // @neurite/layers: the Layer base, built-in layers, activations, initializers and the layer registry.
+import { assertSingleCopy } from '@neurite/core';
+
 export { Activation, type ActivationConfig } from './activation.js';
 export {
   type Activation as ActivationFunction,
@@ -51,5 +53,9 @@ export {
   registerLayers,
   type SerializedLayer,
   serializeLayer,
+  serializeLayers,
 } from './registry.js';
 export { Reshape, type ReshapeConfig } from './reshape.js';
+
+// A second copy of this package (and so of its registry) in the process refuses to load.
+assertSingleCopy('@neurite/layers', import.meta.url);

@@ -120,6 +120,32 @@ export function serializeLayer(layer: Layer): SerializedLayer {
 }
 
 /**
+ * The JSON form of several layers (a model's), checking all of them first: a model with unregistered
+ * classes gets one error naming every one, not the first.
+ *
+ * @example
+ * ```ts
+ * import { Dense, Flatten, serializeLayers } from '@neurite/layers';
+ * console.log(serializeLayers([new Flatten(), new Dense({ units: 2 })]).map((l) => l.className));
+ * // ['neurite>Flatten', 'neurite>Dense']
+ * ```
+ */
+export function serializeLayers(layers: Layer[]): SerializedLayer[] {
+  const missing = layers.filter((l) => !keyOf.has(l.constructor as LayerClass));
+  if (missing.length > 0) {
+    const classes = [...new Set(missing.map((l) => (l.constructor as LayerClass).name || l.className))];
+    const listed = missing.map((l) => `${l.className} (layer '${l.name}')`).join(', ');
+    throw new NeuriteError(
+      `Cannot serialize: ${missing.length === 1 ? 'a layer class is' : `${missing.length} layers' classes are`} not registered, ` +
+        `so a saved model could not load ${missing.length === 1 ? 'it' : 'them'}: ${listed}. ` +
+        `Call registerLayers([${classes.join(', ')}], { package: '<your package name>' }) before saving, and in the ` +
+        'program that loads the model before loading it (a plugin package does this in its register function).',
+    );
+  }
+  return layers.map((l) => serializeLayer(l));
+}
+
+/**
  * Rebuilds a layer from `{ className, config }` through the registry.
  *
  * @example

@@ -90,8 +90,15 @@ describe('save and load', () => {
         return x.clone();
       }
     }
-    const other = sequential([new Dense({ units: 2, inputShape: [2] }), new Unregistered()]);
-    await expect(other.save(dir)).rejects.toThrow("serializeLayer: Unregistered 'unregistered_1' is not registered");
+    class AlsoUnregistered extends Unregistered {
+      static override className = 'AlsoUnregistered';
+    }
+    const other = sequential([new Dense({ units: 2, inputShape: [2] }), new Unregistered(), new AlsoUnregistered()]);
+    // Every unregistered class in one message, not the first one only.
+    await expect(other.save(dir)).rejects.toThrow(
+      "2 layers' classes are not registered, so a saved model could not load them: Unregistered (layer " +
+        "'unregistered_1'), AlsoUnregistered (layer 'also_unregistered_1'). Call registerLayers([Unregistered, AlsoUnregistered],",
+    );
     expect(readFileSync(join(dir, 'model.json'), 'utf8')).toBe(before);
     await expect(loadModel(dir)).resolves.toBeTruthy();
     // A folder that cannot be created is a clear error too.

@@ -3,13 +3,14 @@ import { type Layer, layerFromConfig, registeredLayers, withInitialValues } from
 import { getLoss, type Loss } from '@neurite/losses';
 import { getOptimizer, type Optimizer, type OptimizerState } from '@neurite/optimizers';
 import { checkOptimizerLayout, checkWeightLayout, type LoadLimits, resolveLimits } from './format/layout.js';
-import { depthOf, FORMAT_VERSION, MAX_JSON_DEPTH, type ModelJSON, parseModelJson, quoted } from './format/schema.js';
+import { depthOf, MAX_JSON_DEPTH, parseModelJson, quoted } from './format/schema.js';
+import { FORMAT_VERSION, type ModelJSON } from './format/types.js';
 import { getMetric } from './metrics.js';
 import { Sequential } from './sequential.js';
 import type { TrainingPosition } from './training.js';
 
 export type { LoadLimits } from './format/layout.js';
-export { FORMAT_VERSION, type ModelJSON } from './format/schema.js';
+export { FORMAT_VERSION, type ModelJSON } from './format/types.js';
 
 /** Options for loadModel() and fromArtifacts(). */
 export interface LoadOptions extends LoadLimits {
@@ -49,12 +50,19 @@ export interface ArtifactFiles {
   optimizer: string;
 }
 
+/** A model as files in memory: model.json, the weights and (optionally) the optimizer's state. */
+export interface ModelArtifacts {
+  json: ModelJSON;
+  weights: Uint8Array;
+  optimizer: Uint8Array | undefined;
+}
+
 /** The model as files in memory: model.json, the weights and (optionally) the optimizer's state. */
 export async function toArtifacts(
   model: Sequential,
   includeOptimizer: boolean,
   files: ArtifactFiles = { weights: 'weights.bin', optimizer: 'optimizer.bin' },
-) {
+): Promise<ModelArtifacts> {
   model.build();
   const weights = model.weights;
   const values = await Promise.all(weights.map(async (w) => new Float32Array(await w.variable.data())));
@@ -213,7 +221,9 @@ export function checkModelJson(json: unknown, source: string, options: LoadOptio
   }
   const weightBytes = checkWeightLayout(j, planned, limits, source);
   const optimizerBytes =
-    j.optimizer && options.compile !== false ? checkOptimizerLayout(j, planned, optimizer, limits, source) : undefined;
+    j.optimizer && options.compile !== false
+      ? checkOptimizerLayout(j, planned, optimizer, limits, source, weightBytes)
+      : undefined;
   return { json: j, model, optimizer, loss, weightBytes, optimizerBytes };
 }
 

@@ -211,6 +211,18 @@ describe('loading a model folder from a stranger', () => {
     expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 2 ** 20);
   });
 
+  it('counts maxBytes for the weights and the optimizer state together', async () => {
+    await saved();
+    const j = readJson();
+    const total = j.weights.byteLength + j.optimizer.byteLength;
+    await expect(loadModel(dir, { maxBytes: total })).resolves.toBeTruthy();
+    // One byte less: the weights fit on their own, and the optimizer's file gets only what they leave.
+    await expect(loadModel(dir, { maxBytes: total - 1 })).rejects.toThrow(
+      `${j.optimizer.file} would hold ${j.optimizer.byteLength} bytes; the loader's limit (maxBytes) leaves ` +
+        `${j.optimizer.byteLength - 1} for it.`,
+    );
+  });
+
   it('validates the weight index: offsets, shapes, order and lengths must be exactly the layout', async () => {
     await saved();
     const good = readJson();

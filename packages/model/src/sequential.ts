@@ -1,5 +1,5 @@
 import { NeuriteError, type Tensor, tidy } from '@neurite/core';
-import { type Layer, type PlannedWeight, type Shape, serializeLayer } from '@neurite/layers';
+import { type Layer, type PlannedWeight, type Shape, serializeLayers } from '@neurite/layers';
 import { getLoss, type Loss, type LossSpec } from '@neurite/losses';
 import { getOptimizer, type Optimizer } from '@neurite/optimizers';
 import type { BatchSource } from './data.js';
@@ -293,7 +293,7 @@ export class Sequential {
 
   /** The model's architecture as JSON (the `layers` part of model.json). */
   toJSON() {
-    return { name: this.name, inputShape: this.inputShape, layers: this.layers.map((l) => serializeLayer(l)) };
+    return { name: this.name, inputShape: this.inputShape, layers: serializeLayers(this.layers) };
   }
 
   /** Frees every weight and the optimizer's state. */

@@ -9,14 +9,14 @@ import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, num, parse } from '../args.js';
 import { augmentedBatches, heldOutBatches } from '../augment.js';
 import { startBackend } from '../backend.js';
-import { keepPrevious, OPTIMIZERS, runOf, type Settings, saveCheckpoint } from '../checkpoint.js';
+import { checkOutFolder, keepPrevious, OPTIMIZERS, runOf, type Settings, saveCheckpoint } from '../checkpoint.js';
 import { UsageError } from '../errors.js';
 import { checkWritable, writeJson } from '../io.js';
 import { buildModel, checkMnistModel, checkTrainingBatch, inferenceBatch } from '../models.js';
 import { defaultOut, home, rememberModel } from '../paths.js';
 import { progressPrinter } from '../progress.js';
 import { buildReport } from '../report.js';
-import { inline, print } from '../terminal.js';
+import { inline, print, shellWord } from '../terminal.js';
 
 export const trainHelp = `Usage: neurite-mnist train [options]
 
@@ -66,10 +66,13 @@ function folderFlag(name: string, value: string | undefined): string | undefined
   if (value.trim() === '') throw new UsageError(`train: --${name} needs a folder. Received: --${name} '${value}'.`);
   const dir = resolve(value);
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new UsageError(`train: --${name} must be a folder, and ${dir} is a file. Choose another path.`);
+    throw new UsageError(`train: --${name} must be a folder, and ${inline(dir)} is a file. Choose another path.`);
   }
   return dir;
 }
+
+/** MNIST's training images (the default --limit). */
+const MNIST_TRAIN_IMAGES = 60_000;
 
 // The flags that define a run: --resume refuses them when they differ from the checkpoint's settings.
 const RUN_FLAGS: [keyof Settings, string][] = [
@@ -171,6 +174,16 @@ export async function train(argv: string[]): Promise<number> {
       metrics: ['accuracy'],
     });
   }
+  // The split is Keras': the last floor(n * split) images are held out. Both parts need an image.
+  const images = Math.min(s.limit ?? MNIST_TRAIN_IMAGES, MNIST_TRAIN_IMAGES);
+  const heldOut = Math.floor(images * s.validationSplit);
+  if (images - heldOut < 1 || (s.validationSplit > 0 && heldOut < 1)) {
+    const which = heldOut < 1 ? 'no image is held out for validation' : 'no image is left to train on';
+    throw new UsageError(
+      `train: --limit ${images} with --validation-split ${s.validationSplit} leaves ${images - heldOut} training ` +
+        `and ${heldOut} validation images: ${which}. Raise --limit, or change --validation-split (0 turns validation off).`,
+    );
+  }
   const values = checkMnistModel(model, 'train', resumeDir ?? s.model);
   checkTrainingBatch(values, s.batchSize);
   // auto: a thread per core on the backends that train data-parallel. Beyond 4 the shards of a batch
@@ -190,18 +203,19 @@ export async function train(argv: string[]): Promise<number> {
   }
   s.workers = workers;
   await checkWritable('train', '--out', out);
+  await checkOutFolder('train', out);
   const reportDir = lstatSync(join(out, 'report'), { throwIfNoEntry: false });
   if (v.report && reportDir && (reportDir.isSymbolicLink() || !reportDir.isDirectory())) {
     // A checkpoint from someone else could point report/ anywhere: its PNGs would land there.
     throw new UsageError(
-      `train: ${join(out, 'report')} is ${reportDir.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; --report writes its PNGs there. Remove it first.`,
+      `train: ${inline(join(out, 'report'))} is ${reportDir.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; --report writes its PNGs there. Remove it first.`,
     );
   }
   await checkWritable('train', 'NEURITE_HOME', join(home(), 'mnist'));
   const replaces = out !== resumeDir && existsSync(join(out, 'model.json'));
   if (replaces) {
     print(
-      `train: ${out} already holds a model; it is kept in ${join(out, 'previous-<time>')} at the first checkpoint.`,
+      `train: ${inline(out)} already holds a model; it is kept in ${inline(join(out, 'previous-<time>'))} at the first checkpoint.`,
     );
   }
 
@@ -253,7 +267,7 @@ export async function train(argv: string[]): Promise<number> {
     const checkpoint = async () => {
       if (replaces && !kept) {
         kept = await keepPrevious(out);
-        print(`the model that was in ${out} is kept in ${kept}`);
+        print(`the model that was in ${inline(out)} is kept in ${inline(kept)}`);
       }
       await saveCheckpoint(model, out, s, history);
       await rememberModel(out);
@@ -309,9 +323,9 @@ export async function train(argv: string[]): Promise<number> {
         ? `epoch ${model.trainingPosition.epoch + 1}, batch ${model.trainingPosition.batch}`
         : `the end of epoch ${model.epochsTrained}`;
       print(
-        `interrupted at ${at}: checkpoint saved to ${out} (${model.epochsTrained} full epoch${model.epochsTrained === 1 ? '' : 's'}` +
+        `interrupted at ${at}: checkpoint saved to ${inline(out)} (${model.epochsTrained} full epoch${model.epochsTrained === 1 ? '' : 's'}` +
           `${model.trainingPosition ? ` and ${model.trainingPosition.batch} batches` : ''}). ` +
-          `Resume with: neurite-mnist train --resume ${out}`,
+          `Resume with: neurite-mnist train --resume ${shellWord(out)}`,
       );
       return stopSignal === 'SIGTERM' ? 143 : 130;
     }
@@ -331,7 +345,7 @@ export async function train(argv: string[]): Promise<number> {
       backend: info.name,
       trainSeconds: trainSecs,
     });
-    print(`model saved to ${out}`);
+    print(`model saved to ${inline(out)}`);
     if (v.report) {
       const report = await buildReport(model, data.test.images.slice(0, 784), {
         history,
@@ -340,7 +354,7 @@ export async function train(argv: string[]): Promise<number> {
       });
       const pngs = await writeLayerPngs(join(out, 'report'), report);
       await writeReport(join(out, 'report.html'), report);
-      print(`report: ${join(out, 'report.html')} (${pngs.length} PNGs in ${join(out, 'report')})`);
+      print(`report: ${inline(join(out, 'report.html'))} (${pngs.length} PNGs in ${inline(join(out, 'report'))})`);
     }
     return 0;
   } finally {

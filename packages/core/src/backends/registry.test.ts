@@ -93,4 +93,22 @@ describe('useBackend in a fresh process', () => {
     expect(info).toMatchObject({ name: 'wasm', requested: 'auto', source: 'argument' });
     expect(info.reason).toContain('wasm is the highest-priority backend that starts');
   });
+
+  it("leaves the process without the wasm glue's rethrowing handlers, so an uncaught error shows where it was thrown", () => {
+    const r = runNode(
+      [
+        "import { useBackend } from '@neurite/core';",
+        "await useBackend('wasm');",
+        "console.log(process.listeners('uncaughtException').length, process.listeners('unhandledRejection').length);",
+        "throw new Error('thrown by the user');",
+      ].join('\n'),
+      { cwd: coreDir },
+    );
+    expect(r.stdout.trim()).toBe('0 0');
+    expect(r.status).not.toBe(0);
+    // Node's report starts with the throwing line: the user's code, not tfjs.node.js's `throw ex;`.
+    expect(r.stderr.split('\n')[0]).not.toContain('tfjs.node.js');
+    expect(r.stderr).not.toContain('throw ex;');
+    expect(r.stderr).toContain("throw new Error('thrown by the user');");
+  });
 });

@@ -160,6 +160,33 @@ export async function useBackend(name?: BackendName | 'auto'): Promise<BackendIn
   return activate(plugin, requested, source, `${requested} was requested (${received(requested, source)})`);
 }
 
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * Runs `start` and then removes any 'uncaughtException' or 'unhandledRejection' listener it added to
+ * the process. tfjs-backend-wasm's emscripten glue adds both (each rethrows), and tfjs's own attempt to
+ * remove them never matches; with them in place every uncaught error in the program, ours or the
+ * user's, is reported at the glue's `throw ex;` line inside tfjs.node.js instead of where it was thrown.
+ */
+async function keepingProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
+  type Listener = (...args: unknown[]) => void;
+  const proc =
+    typeof process !== 'undefined' && typeof process.listeners === 'function'
+      ? (process as unknown as { listeners(e: string): Listener[]; removeListener(e: string, l: Listener): void })
+      : undefined;
+  if (!proc) return start();
+  const before = PROCESS_EVENTS.map((event) => new Set(proc.listeners(event)));
+  try {
+    return await start();
+  } finally {
+    PROCESS_EVENTS.forEach((event, i) => {
+      for (const listener of proc.listeners(event)) {
+        if (!before[i].has(listener)) proc.removeListener(event, listener);
+      }
+    });
+  }
+}
+
 async function activate(
   plugin: BackendPlugin,
   requested: string,
@@ -184,7 +211,7 @@ async function activate(
   }
   let started: boolean;
   try {
-    started = await tf.setBackend(plugin.name);
+    started = await keepingProcessHandlers(() => tf.setBackend(plugin.name));
   } catch (e) {
     throw new NeuriteError(`Backend '${plugin.name}' failed to start: ${(e as Error).message}`);
   }

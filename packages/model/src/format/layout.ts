@@ -37,11 +37,11 @@ function fail(source: string, what: string, fix = 'The file was edited or is cor
   throw new NeuriteError(`Cannot load the model at ${source}: ${what} ${fix}`);
 }
 
-function checkLimit(source: string, file: string, bytes: number, limits: Required<LoadLimits>): void {
-  if (bytes > limits.maxBytes) {
+function checkLimit(source: string, file: string, bytes: number, left: number): void {
+  if (bytes > left) {
     fail(
       source,
-      `${file} would hold ${bytes} bytes; the loader's limit (maxBytes) leaves ${limits.maxBytes} for it.`,
+      `${file} would hold ${bytes} bytes; the loader's limit (maxBytes) leaves ${left} for it.`,
       'If you trust the file, raise the limit: loadModel(dir, { maxBytes }).',
     );
   }
@@ -77,20 +77,24 @@ export function checkWeightLayout(
     offset += 4 * size(weight.shape);
     if (!Number.isSafeInteger(offset)) fail(source, `the weights add up to more bytes than a file can hold.`);
   });
-  checkLimit(source, j.weights.file, offset, limits);
+  checkLimit(source, j.weights.file, offset, limits.maxBytes);
   if (j.weights.byteLength !== offset) {
     fail(source, `weights.byteLength is ${j.weights.byteLength}; its entries add up to ${offset} bytes.`);
   }
   return offset;
 }
 
-/** Checks optimizer.slots against the planned weights and the optimizer's own slot names. */
+/**
+ * Checks optimizer.slots against the planned weights and the optimizer's own slot names. The limit is
+ * for both binary files together: the optimizer's file gets what `weightBytes` leaves of it.
+ */
 export function checkOptimizerLayout(
   j: ModelJSON,
   planned: { layer: Layer; weight: PlannedWeight }[],
   optimizer: Optimizer | undefined,
   limits: Required<LoadLimits>,
   source: string,
+  weightBytes: number,
 ): number {
   const o = j.optimizer as NonNullable<ModelJSON['optimizer']>;
   const compiled = j.compile?.optimizer.className;
@@ -123,7 +127,7 @@ export function checkOptimizerLayout(
     }
     offset += 4 * size(shape);
   });
-  checkLimit(source, o.file, offset, limits);
+  checkLimit(source, o.file, offset, Math.max(0, limits.maxBytes - weightBytes));
   if (o.byteLength !== offset)
     fail(source, `optimizer.byteLength is ${o.byteLength}; its slots add up to ${offset} bytes.`);
   return offset;

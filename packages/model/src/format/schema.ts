@@ -3,9 +3,9 @@
 // error names the field, what was expected and what was received.
 import { NeuriteError } from '@neurite/core';
 import * as v from 'valibot';
+import { FORMAT_VERSION, type ModelJSON, type SavedPosition } from './types.js';
 
-/** The model.json format this version writes, and the newest it reads. */
-export const FORMAT_VERSION = 1;
+export { FORMAT_VERSION, type ModelJSON, type SavedPosition } from './types.js';
 
 /** A file name inside the model's folder: no separator, no '..', not absolute, not hidden. */
 export const PLAIN_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
@@ -115,10 +115,13 @@ const schema = v.object(
   'an object',
 );
 
-/** model.json after validation. */
-export type ModelJSON = v.InferOutput<typeof schema>;
-/** A mid-epoch position as model.json stores it. */
-export type SavedPosition = v.InferOutput<typeof position>;
+// The hand-written types in types.ts and what the schema produces must stay the same: each line fails to
+// compile if one side gains or loses a field.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesTypes: Same<v.InferOutput<typeof schema>, ModelJSON> = true;
+const positionMatchesTypes: Same<v.InferOutput<typeof position>, SavedPosition> = true;
+void schemaMatchesTypes;
+void positionMatchesTypes;
 
 /** The deepest nesting model.json may have: far more than the format needs (about 6), far less than a stack. */
 export const MAX_JSON_DEPTH = 64;

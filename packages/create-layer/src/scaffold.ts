@@ -1,0 +1,128 @@
+// Writes a standalone Neurite layer-plugin package from template/ (files ending .tmpl, with {{...}}
+// placeholders). The project is written into a temporary sibling folder and renamed into place, so a
+// failure never leaves half a project behind.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const templateDir = join(here, '..', 'template');
+const ownVersion: string = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')).version;
+
+/** The versions a new plugin starts with: Neurite's matching this scaffold, tools known to work with it. */
+export const VERSIONS = {
+  neurite: `^${ownVersion}`,
+  changesets: '^2.31.1',
+  typesNode: '^24.19.4',
+  typescript: '~6.0.3',
+  vitest: '^4.1.12',
+};
+
+/** What `npm create @neurite/layer` was asked for. */
+export interface ScaffoldOptions {
+  /** The folder to create (it must not exist, or be empty). */
+  dir: string;
+  /** The npm package name; by default the folder's name. */
+  name?: string;
+  /** The layer's class name; by default from the package name (`layer-swish` gives `Swish`). */
+  className?: string;
+}
+
+/** What was written. */
+export interface ScaffoldResult {
+  dir: string;
+  name: string;
+  className: string;
+  files: string[];
+}
+
+/** An error whose message is meant for the person who typed the command. */
+export class ScaffoldError extends Error {
+  override name = 'ScaffoldError';
+}
+
+const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+const CLASS_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
+/** `@me/layer-swish` -> `Swish`, `my-cool-layer` -> `MyCoolLayer`. */
+export function classNameFor(name: string): string {
+  const last = name.split('/').pop() ?? name;
+  const words = last
+    .replace(/^(neurite-)?layer-/, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  const joined = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return /^[A-Z]/.test(joined) ? joined : `Layer${joined}`;
+}
+
+function snake(className: string): string {
+  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+function templateFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .sort();
+}
+
+/** Writes the project; throws a ScaffoldError that says what to change when it cannot. */
+export function scaffold(options: ScaffoldOptions): ScaffoldResult {
+  if (typeof options.dir !== 'string' || options.dir.trim() === '') {
+    throw new ScaffoldError('Say where to create the plugin: npm create @neurite/layer@latest my-layer');
+  }
+  const dir = resolve(options.dir);
+  const name = options.name ?? basename(dir);
+  if (name.length > 214 || !PACKAGE_NAME.test(name)) {
+    throw new ScaffoldError(
+      `'${name}' is not a valid npm package name (lowercase letters, digits, '-', '.', '_', optionally @scope/). ` +
+        'Pick another folder name, or pass --name my-layer.',
+    );
+  }
+  const className = options.className ?? classNameFor(name);
+  if (!CLASS_NAME.test(className) || className === 'Layer') {
+    throw new ScaffoldError(
+      `'${className}' cannot be the layer's class name: it must start with a capital letter and hold only ` +
+        "letters and digits (and not be 'Layer'). Pass e.g. --class Swish.",
+    );
+  }
+  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
+    throw new ScaffoldError(`${dir} already exists and is not an empty folder. Choose a new folder name.`);
+  }
+  const values: Record<string, string> = {
+    name,
+    className,
+    fileName: snake(className),
+    neuriteRange: VERSIONS.neurite,
+    changesetsRange: VERSIONS.changesets,
+    typesNodeRange: VERSIONS.typesNode,
+    typescriptRange: VERSIONS.typescript,
+    vitestRange: VERSIONS.vitest,
+  };
+  const fill = (text: string) =>
+    text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+      const value = values[key];
+      if (value === undefined) throw new Error(`template: unknown placeholder {{${key}}}`);
+      return value;
+    });
+
+  mkdirSync(dirname(dir), { recursive: true });
+  const staging = join(dirname(dir), `.${basename(dir)}.creating-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  const files: string[] = [];
+  try {
+    for (const file of templateFiles(templateDir)) {
+      const target = fill(file.replace(/\.tmpl$/, '').replace(/(^|\/)_gitignore$/, '$1.gitignore'));
+      const path = join(staging, target);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, fill(readFileSync(join(templateDir, file), 'utf8')));
+      files.push(relative(staging, path));
+    }
+    if (existsSync(dir)) rmSync(dir, { recursive: true });
+    renameSync(staging, dir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  return { dir, name, className, files };
+}
