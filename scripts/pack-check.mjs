@@ -29,6 +29,16 @@ const published = readdirSync(join(root, 'packages'))
   .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
   .filter(({ pkg }) => !pkg.private);
 
+// What a registry page and npm show about each package, and no tfjs package installed for its types.
+for (const { pkg } of published) {
+  const missing = ['engines', 'repository', 'homepage', 'bugs', 'license'].filter((k) => !pkg[k]);
+  if (missing.length > 0) throw new Error(`pack-check: ${pkg.name}'s package.json has no ${missing.join(', ')}`);
+  const tfjs = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter((d) =>
+    d.startsWith('@tensorflow/'),
+  );
+  if (tfjs.length > 0) throw new Error(`pack-check: ${pkg.name} would install ${tfjs.join(', ')}; tfjs is bundled`);
+}
+
 const files = {};
 for (const { dir, pkg } of published) {
   run('pnpm', ['pack', '--pack-destination', tarballs], dir);

@@ -43,6 +43,33 @@ export class ScaffoldError extends Error {
 
 const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const CLASS_NAME = /^[A-Z][A-Za-z0-9]*$/;
+// Names the generated files import or use as globals: a layer class of that name would shadow them.
+const TAKEN = new Set([
+  'Layer',
+  'LayerConfig',
+  'Tensor',
+  'Shape',
+  'NeuriteError',
+  'Dense',
+  'Object',
+  'Function',
+  'Array',
+  'Number',
+  'String',
+  'Boolean',
+  'Symbol',
+  'BigInt',
+  'Error',
+  'Promise',
+  'Map',
+  'Set',
+  'JSON',
+  'Math',
+  'Date',
+  'RegExp',
+  'Proxy',
+  'Reflect',
+]);
 
 /** `@me/layer-swish` -> `Swish`, `my-cool-layer` -> `MyCoolLayer`. */
 export function classNameFor(name: string): string {
@@ -80,10 +107,16 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
     );
   }
   const className = options.className ?? classNameFor(name);
-  if (!CLASS_NAME.test(className) || className === 'Layer') {
+  if (!CLASS_NAME.test(className) || className.length > 100) {
     throw new ScaffoldError(
       `'${className}' cannot be the layer's class name: it must start with a capital letter and hold only ` +
-        "letters and digits (and not be 'Layer'). Pass e.g. --class Swish.",
+        'letters and digits (at most 100). Pass e.g. --class Swish.',
+    );
+  }
+  if (TAKEN.has(className) || TAKEN.has(`${className}Config`)) {
+    throw new ScaffoldError(
+      `'${className}' cannot be the layer's class name: the generated code already uses that name ` +
+        `(${[...TAKEN].join(', ')}). Pass another, e.g. --class My${className}.`,
     );
   }
   if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {

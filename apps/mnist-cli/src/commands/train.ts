@@ -235,7 +235,7 @@ export async function train(argv: string[]): Promise<number> {
     stopSignal = signal;
     controller.abort();
     process.stderr.write(
-      `\n${signal}: stopping after this batch and saving a checkpoint (Ctrl-C again to quit at once)\n`,
+      `\n${signal}: stopping after this batch and saving a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once)\n`,
     );
   };
   process.on('SIGINT', onSignal);
