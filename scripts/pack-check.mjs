@@ -75,7 +75,7 @@ run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
 
 writeFileSync(
   join(app, 'smoke.ts'),
-  `import { conv2d, registerBackend, useBackend, variable, variableGrads, randomNormal, setSeed, type Tensor4D } from '@neurite/core';
+  `import { conv2d, registerBackend, useBackend, variable, variableGrads, randomNormal, setSeed, type Tensor, type Tensor4D } from '@neurite/core';
 import { webgpu } from '@neurite/backend-webgpu';
 import { Dense } from '@neurite/layers';
 import { getLoss } from '@neurite/losses';
@@ -91,7 +91,7 @@ for (const name of ['cpu', 'wasm', 'webgpu'] as const) {
   const x = randomNormal([2, 5, 5, 2]) as Tensor4D;
   const f = variable(randomNormal([3, 3, 2, 4]));
   const { grads } = variableGrads(() => conv2d(x, f as unknown as Tensor4D, 1, 'same').square().sum());
-  const g = await grads[f.name].data();
+  const g = await (grads[f.name] as Tensor).data();
   sums.push(Array.from(g).reduce((a, b) => a + Math.abs(b), 0));
   console.log(info.name, 'ok', sums.at(-1));
 }
@@ -107,7 +107,7 @@ model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: getLoss('meanSqua
 const hist = await model.fit(randomNormal([16, 3]), randomNormal([16, 1]), { epochs: 2, batchSize: 8 });
 await model.save('saved-model');
 const again = await loadModel('saved-model');
-if (again.layers[1].className !== 'NoisyDense' || hist.history.loss.length !== 2) throw new Error('model round-trip failed');
+if (again.layers[1]?.className !== 'NoisyDense' || hist.history.loss?.length !== 2) throw new Error('model round-trip failed');
 console.log('pack-check: layers, losses, optimizers, model and a plugin work from their tarballs');
 `,
 );
@@ -116,6 +116,16 @@ console.log('pack-check: layers, losses, optimizers, model and a plugin work fro
 const projects = {
   node: { lib: ['ES2023'], types: ['node'] },
   browser: { lib: ['ES2023', 'DOM'], types: [] },
+  // @tsconfig/strictest's extra checks, which reach into a library's declarations.
+  strictest: {
+    lib: ['ES2023'],
+    types: ['node'],
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    noImplicitOverride: true,
+    verbatimModuleSyntax: true,
+    isolatedModules: true,
+  },
 };
 const compilers = {
   [TYPESCRIPT.oldest]: join(app, 'node_modules', 'typescript-oldest', 'bin', 'tsc'),
@@ -128,7 +138,7 @@ const compilers = {
   ),
   [TYPESCRIPT.newest]: join(app, 'node_modules', 'typescript-newest', 'bin', 'tsc'),
 };
-for (const [kind, { lib, types }] of Object.entries(projects)) {
+for (const [kind, extra] of Object.entries(projects)) {
   writeFileSync(
     join(app, `tsconfig.${kind}.json`),
     JSON.stringify({
@@ -138,8 +148,7 @@ for (const [kind, { lib, types }] of Object.entries(projects)) {
         moduleResolution: 'NodeNext',
         strict: true,
         outDir: 'out',
-        lib,
-        types,
+        ...extra,
       },
       files: ['smoke.ts'],
     }),

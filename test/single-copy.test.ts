@@ -54,6 +54,16 @@ describe('one copy of each stateful package per process', () => {
     expect(r.out).toContain('npm ls @neurite/layers');
   });
 
+  it('tells the copies apart when the app itself lives under a folder named src', () => {
+    const app = join(work, 'src', 'my-app');
+    install('core', app);
+    install('layers', app);
+    plugin(app, 'drifted-plugin', '@neurite/layers', ['layers']);
+    const r = run(app, "import '@neurite/layers';\nawait import('drifted-plugin');\nconsole.log('loaded both');\n");
+    expect(r.status, r.out).not.toBe(0);
+    expect(r.out).toContain(`${join(app, 'node_modules', '@neurite', 'layers')} and `);
+  });
+
   it('a second @neurite/core fails the same way', () => {
     const app = join(work, 'core-twice');
     install('core', app);

@@ -9,10 +9,14 @@ const KEY = Symbol.for('@neurite/loaded-copies');
 
 type Copies = Map<string, string>;
 
-/** Where a module URL's package lives: the folder above its dist/ or src/, else the URL itself. */
-function packageFolder(url: string): string {
+/**
+ * Where a module URL's package lives: the folder above the last dist/ or src/ in its path (an app may
+ * itself sit under a folder named src), else the URL itself.
+ */
+export function packageFolder(url: string): string {
   const path = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
-  const cut = path.search(/\/(dist|src)\//);
+  const matches = [...path.matchAll(/\/(dist|src)\//g)];
+  const cut = matches.length > 0 ? (matches[matches.length - 1].index ?? -1) : -1;
   return cut > 0 ? path.slice(0, cut) : path;
 }
 
@@ -20,7 +24,9 @@ function packageFolder(url: string): string {
  * Records that `packageName` was loaded from `moduleUrl` (pass `import.meta.url` of the package's
  * entry), and throws if another copy of the same package, from another folder, was loaded before it in
  * this process. The same file evaluated again (a test runner's fresh module graph) is not a second copy.
- * Plugin packages that keep state of their own can call it too.
+ * Plugin packages that keep state of their own can call it too. Two copies bundled into one file share
+ * the bundle's URL and are not told apart: a bundler should dedupe them (esbuild and Vite do for one
+ * installed version; check `npm ls` when two are installed).
  *
  * @example
  * ```ts

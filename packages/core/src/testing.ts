@@ -14,11 +14,12 @@ export const TOLERANCE: Record<string, { rtol: number; atol: number }> = {
 
 function listFromEnv(name: string): string[] | undefined {
   const raw = typeof process !== 'undefined' ? process.env[name] : undefined;
-  if (raw === undefined || raw.trim() === '') return undefined;
-  return raw
+  if (raw === undefined) return undefined;
+  const list = raw
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
+  return list.length > 0 ? list : undefined;
 }
 
 /** Backends Neurite knows by name, and the package that provides each. */
@@ -34,16 +35,21 @@ const PROVIDERS: Record<string, string> = {
  * the reason in the skipped suite's title. Neurite's own CI sets `cpu,wasm,webgpu`.
  */
 export function requiredBackends(): string[] {
-  return listFromEnv('NEURITE_REQUIRE_BACKENDS') ?? [];
+  // Backends named in NEURITE_TEST_BACKENDS were asked for by name: they must start too.
+  return [
+    ...new Set([...(listFromEnv('NEURITE_REQUIRE_BACKENDS') ?? []), ...(listFromEnv('NEURITE_TEST_BACKENDS') ?? [])]),
+  ];
 }
 
 /**
- * The backends a suite runs on: NEURITE_TEST_BACKENDS, else every registered backend, every required
- * one, and webgpu (reported as skipped when its plugin is not registered).
+ * The backends a suite runs on: NEURITE_TEST_BACKENDS (each of them must start) and the required ones;
+ * else every registered backend, every required one, and webgpu (reported as skipped when its plugin is
+ * not registered).
  */
 export function backendsUnderTest(): string[] {
   const chosen = listFromEnv('NEURITE_TEST_BACKENDS');
-  if (chosen) return chosen;
+  // Exactly the chosen ones, plus any required one (a requirement is never dropped by a narrower choice).
+  if (chosen) return [...new Set([...chosen, ...requiredBackends()])];
   return [...new Set([...listBackends(), ...requiredBackends(), ...Object.keys(PROVIDERS)])];
 }
 
@@ -74,6 +80,15 @@ async function unavailable(name: string): Promise<{ reason: string; fix: string 
 
 const reported = new Set<string>();
 
+/** Which variable asks for a backend, with its value, e.g. `NEURITE_REQUIRE_BACKENDS=cpu,wasm,webgpu`. */
+function whoRequires(name: string): string {
+  for (const variable of ['NEURITE_REQUIRE_BACKENDS', 'NEURITE_TEST_BACKENDS']) {
+    const list = listFromEnv(variable);
+    if (list?.includes(name)) return `${variable}=${list.join(',')}`;
+  }
+  return 'NEURITE_REQUIRE_BACKENDS';
+}
+
 /**
  * Runs `body` once per backend, inside `describe('<title> [<backend>]')`, with that backend active.
  * Call it at the top level of a test file with `await`. Backends that cannot start here are skipped
@@ -102,8 +117,8 @@ export async function describeBackends(title: string, body: (backend: string) =>
         describe(`${title} [${name}]`, () => {
           it(`backend '${name}' starts (required by NEURITE_REQUIRE_BACKENDS)`, () => {
             throw new Error(
-              `Backend '${name}' is required (NEURITE_REQUIRE_BACKENDS=${required.join(',')}) but cannot start: ` +
-                `${missing.reason}. ${missing.fix} To run without it, remove '${name}' from NEURITE_REQUIRE_BACKENDS.`,
+              `Backend '${name}' is required (${whoRequires(name)}) but cannot start: ` +
+                `${missing.reason}. ${missing.fix} To run without it, remove '${name}' from that variable.`,
             );
           });
         });
@@ -112,7 +127,7 @@ export async function describeBackends(title: string, body: (backend: string) =>
           reported.add(name);
           console.warn(
             `[@neurite/core/testing] skipping backend '${name}': ${missing.reason}. ${missing.fix} ` +
-              `To make a missing backend fail instead, set NEURITE_REQUIRE_BACKENDS (e.g. cpu,wasm,${name}).`,
+              `To make a missing backend fail instead, set NEURITE_REQUIRE_BACKENDS (e.g. cpu,wasm,webgpu).`,
           );
         }
         describe.skip(`${title} [${name}] skipped: ${missing.reason}`, () => {

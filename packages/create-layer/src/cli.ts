@@ -11,6 +11,13 @@ conformance kit, TypeScript, vitest, an example runner and changesets.
   --name   the npm package name (default: the folder's name)
   --class  the layer's class name (default: from the package name, layer-swish -> Swish)`;
 
+/** A path as one shell word: plain when it is made of safe characters, else single-quoted. */
+function shellWord(text: string): string {
+  if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(text)) return text;
+  const visible = [...text].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '?' : c)).join('');
+  return `'${visible.replace(/'/g, "'\\''")}'`;
+}
+
 function main(): number {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -40,8 +47,11 @@ function main(): number {
       className: values.class as string | undefined,
     });
     const shown = relative(process.cwd(), r.dir) || '.';
-    console.log(`Created ${r.name} in ${shown}: the layer ${r.className}, registered as '${r.name}>${r.className}'.`);
-    console.log(`\nNext:\n  cd ${shown}\n  npm install\n  npm test\n\nREADME.md says what each script does.`);
+    console.log(
+      `Created ${r.name} in ${shellWord(shown)}: the layer ${r.className}, registered as '${r.name}>${r.className}'.`,
+    );
+    const cd = shown === '.' ? '' : `  cd ${shellWord(shown)}\n`;
+    console.log(`\nNext:\n${cd}  npm install\n  npm test\n\nREADME.md says what each script does.`);
     return 0;
   } catch (error) {
     if (error instanceof ScaffoldError) {

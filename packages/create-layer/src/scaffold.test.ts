@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,16 @@ describe('scaffold', () => {
     expect(readFileSync(join(r.dir, 'src', 'index.ts'), 'utf8')).toContain("export const PACKAGE = '@me/layer-swish';");
   });
 
+  it('fills an existing empty folder in place (create . in a new folder), keeping the folder itself', () => {
+    const here = join(work, 'layer-here');
+    mkdirSync(here);
+    const before = statSync(here).ino;
+    const r = scaffold({ dir: here });
+    expect(r.className).toBe('Here');
+    expect(statSync(here).ino).toBe(before);
+    expect(readdirSync(here)).toContain('package.json');
+  });
+
   it('refuses bad names and a folder that is not empty, and leaves nothing behind', () => {
     const cases: [Parameters<typeof scaffold>[0], string][] = [
       [{ dir: '' }, 'Say where to create the plugin'],
@@ -43,6 +53,10 @@ describe('scaffold', () => {
       [{ dir: join(work, 'ok'), className: 'Layer' }, "'Layer' cannot be the layer's class name: the generated code"],
       [{ dir: join(work, 'ok'), className: 'Tensor' }, "'Tensor' cannot be the layer's class name: the generated code"],
       [{ dir: join(work, 'ok'), className: 'Promise' }, 'Pass another, e.g. --class MyPromise.'],
+      [{ dir: join(work, 'ok'), className: 'Index' }, "'Index' cannot be the layer's class name"],
+      [{ dir: join(work, 'layers') }, "'Layers' cannot be the layer's class name"],
+      [{ dir: join(work, 'http') }, "'http' is not a valid npm package name"],
+      [{ dir: join(work, 'a~b') }, "'a~b' is not a valid npm package name"],
     ];
     for (const [options, message] of cases) {
       expect(() => scaffold(options)).toThrow(ScaffoldError);

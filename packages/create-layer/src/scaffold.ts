@@ -2,6 +2,7 @@
 // placeholders). The project is written into a temporary sibling folder and renamed into place, so a
 // failure never leaves half a project behind.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +12,9 @@ const ownVersion: string = JSON.parse(readFileSync(join(here, '..', 'package.jso
 
 /** The versions a new plugin starts with: Neurite's matching this scaffold, tools known to work with it. */
 export const VERSIONS = {
-  neurite: `^${ownVersion}`,
+  // Any later 0.x, as Neurite's own packages say of each other: under semver `^0.1.0` refuses 0.2.0, so
+  // every app would fail to install the plugin next to the next minor release. From 1.0: `^1.0.0`.
+  neurite: ownVersion.startsWith('0.') ? `>=${ownVersion} <1` : `^${ownVersion}`,
   changesets: '^2.31.1',
   typesNode: '^24.19.4',
   typescript: '~6.0.3',
@@ -41,7 +44,9 @@ export class ScaffoldError extends Error {
   override name = 'ScaffoldError';
 }
 
-const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+// npm's rules for a new package's name: lowercase, URL-safe, not a Node core module, not a reserved name.
+const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
+const RESERVED_NAMES = new Set(['node_modules', 'favicon.ico', ...builtinModules.map((m) => m.replace(/^node:/, ''))]);
 const CLASS_NAME = /^[A-Z][A-Za-z0-9]*$/;
 // Names the generated files import or use as globals: a layer class of that name would shadow them.
 const TAKEN = new Set([
@@ -100,9 +105,10 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
   }
   const dir = resolve(options.dir);
   const name = options.name ?? basename(dir);
-  if (name.length > 214 || !PACKAGE_NAME.test(name)) {
+  if (name.length > 214 || !PACKAGE_NAME.test(name) || RESERVED_NAMES.has(name)) {
     throw new ScaffoldError(
-      `'${name}' is not a valid npm package name (lowercase letters, digits, '-', '.', '_', optionally @scope/). ` +
+      `'${name}' is not a valid npm package name (lowercase letters, digits, '-', '.', '_', optionally @scope/; ` +
+        'not a Node core module such as http). ' +
         'Pick another folder name, or pass --name my-layer.',
     );
   }
@@ -113,10 +119,17 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
         'letters and digits (at most 100). Pass e.g. --class Swish.',
     );
   }
-  if (TAKEN.has(className) || TAKEN.has(`${className}Config`)) {
+  // The class's file is src/<snake_case>.ts and its register function register<Class>: neither may
+  // replace src/index.ts or an imported name (registerLayers).
+  if (
+    TAKEN.has(className) ||
+    TAKEN.has(`${className}Config`) ||
+    snake(className) === 'index' ||
+    className === 'Layers'
+  ) {
     throw new ScaffoldError(
       `'${className}' cannot be the layer's class name: the generated code already uses that name ` +
-        `(${[...TAKEN].join(', ')}). Pass another, e.g. --class My${className}.`,
+        `(${[...TAKEN, 'Index', 'Layers'].join(', ')}). Pass another, e.g. --class My${className}.`,
     );
   }
   if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
@@ -151,8 +164,23 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
       writeFileSync(path, fill(readFileSync(join(templateDir, file), 'utf8')));
       files.push(relative(staging, path));
     }
-    if (existsSync(dir)) rmSync(dir, { recursive: true });
-    renameSync(staging, dir);
+    if (existsSync(dir)) {
+      // An existing empty folder (`create .` in a new folder) is kept, with its owner and permissions
+      // and whoever stands in it: the files move in, and on a failure they move out again.
+      const moved: string[] = [];
+      try {
+        for (const entry of readdirSync(staging)) {
+          renameSync(join(staging, entry), join(dir, entry));
+          moved.push(entry);
+        }
+      } catch (error) {
+        for (const entry of moved) rmSync(join(dir, entry), { recursive: true, force: true });
+        throw error;
+      }
+      rmSync(staging, { recursive: true, force: true });
+    } else {
+      renameSync(staging, dir);
+    }
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;

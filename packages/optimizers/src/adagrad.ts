@@ -4,7 +4,7 @@ import { Optimizer, type OptimizerConfig, type OptimizerOptions } from './optimi
 
 export interface AdagradOptions extends OptimizerOptions {
   /** Default 0.001. */
-  learningRate?: OptimizerOptions['learningRate'];
+  learningRate?: NonNullable<OptimizerOptions['learningRate']>;
   /** The accumulator's starting value; default 0.1. */
   initialAccumulatorValue?: number;
   /** Default 1e-7. */

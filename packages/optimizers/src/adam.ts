@@ -4,7 +4,7 @@ import { Optimizer, type OptimizerConfig, type OptimizerOptions } from './optimi
 
 export interface AdamOptions extends OptimizerOptions {
   /** Default 0.001. */
-  learningRate?: OptimizerOptions['learningRate'];
+  learningRate?: NonNullable<OptimizerOptions['learningRate']>;
   /** Decay of the first moment, in [0, 1); default 0.9. */
   beta1?: number;
   /** Decay of the second moment, in [0, 1); default 0.999. */

@@ -4,7 +4,7 @@ import { Optimizer, type OptimizerConfig, type OptimizerOptions } from './optimi
 
 export interface RMSpropOptions extends OptimizerOptions {
   /** Default 0.001. */
-  learningRate?: OptimizerOptions['learningRate'];
+  learningRate?: NonNullable<OptimizerOptions['learningRate']>;
   /** Decay of the squared-gradient average, in [0, 1); default 0.9. */
   rho?: number;
   /** In [0, 1]; default 0. */

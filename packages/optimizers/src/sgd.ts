@@ -4,7 +4,7 @@ import { Optimizer, type OptimizerConfig, type OptimizerOptions } from './optimi
 
 export interface SGDOptions extends OptimizerOptions {
   /** Default 0.01. */
-  learningRate?: OptimizerOptions['learningRate'];
+  learningRate?: NonNullable<OptimizerOptions['learningRate']>;
   /** In [0, 1]; default 0 (plain gradient descent, no slot). */
   momentum?: number;
   /** Nesterov momentum; default false. */

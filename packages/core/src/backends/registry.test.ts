@@ -98,13 +98,18 @@ describe('useBackend in a fresh process', () => {
     const r = runNode(
       [
         "import { useBackend } from '@neurite/core';",
-        "await useBackend('wasm');",
-        "console.log(process.listeners('uncaughtException').length, process.listeners('unhandledRejection').length);",
+        "const starting = useBackend('wasm');",
+        // A program's own listener, added while the backend starts, stays.
+        "const mine = () => {}; process.on('unhandledRejection', mine);",
+        'await starting;',
+        "const kept = process.listeners('unhandledRejection').includes(mine);",
+        "process.removeListener('unhandledRejection', mine);",
+        "console.log(process.listeners('uncaughtException').length, process.listeners('unhandledRejection').length, kept);",
         "throw new Error('thrown by the user');",
       ].join('\n'),
       { cwd: coreDir },
     );
-    expect(r.stdout.trim()).toBe('0 0');
+    expect(r.stdout.trim()).toBe('0 0 true');
     expect(r.status).not.toBe(0);
     // Node's report starts with the throwing line: the user's code, not tfjs.node.js's `throw ex;`.
     expect(r.stderr.split('\n')[0]).not.toContain('tfjs.node.js');

@@ -168,6 +168,16 @@ const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
  * remove them never matches; with them in place every uncaught error in the program, ours or the
  * user's, is reported at the glue's `throw ex;` line inside tfjs.node.js instead of where it was thrown.
  */
+/** emscripten's listeners: `function(ex) { if (!(ex instanceof ExitStatus)) throw ex; }`, `function(reason) { throw reason; }`. */
+function isGlueRethrow(listener: unknown): boolean {
+  const source = String(listener).replace(/\s+/g, ' ');
+  return (
+    source.length < 200 &&
+    (/^function\s*\(ex\) \{ if \(!\(ex instanceof ExitStatus\)\) \{ throw ex; \} \}$/.test(source) ||
+      /^function\s*\(reason\) \{ throw reason; \}$/.test(source))
+  );
+}
+
 async function keepingProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
   type Listener = (...args: unknown[]) => void;
   const proc =
@@ -181,7 +191,8 @@ async function keepingProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
   } finally {
     PROCESS_EVENTS.forEach((event, i) => {
       for (const listener of proc.listeners(event)) {
-        if (!before[i].has(listener)) proc.removeListener(event, listener);
+        // Only emscripten's: a listener the program adds meanwhile (a logger starting alongside) stays.
+        if (!before[i].has(listener) && isGlueRethrow(listener)) proc.removeListener(event, listener);
       }
     });
   }
