@@ -9,7 +9,7 @@ import {
   sparseCategoricalCrossentropy,
   sparseCategoricalCrossentropyDefaults,
 } from './sparse_categorical_crossentropy.js';
-import type { Loss, LossSpec } from './types.js';
+import type { Loss, LossSpec, LossTargets } from './types.js';
 
 interface Builtin {
   name: string;
@@ -17,6 +17,7 @@ interface Builtin {
   // `never` accepts every loss's own options type; `call` passes the options resolved for that loss.
   fn: (yTrue: Tensor, yPred: Tensor, options?: never) => Tensor;
   defaults: object;
+  targets: LossTargets;
   aliases?: string[];
 }
 
@@ -26,24 +27,28 @@ const builtins: Builtin[] = [
     className: 'BinaryCrossentropy',
     fn: binaryCrossentropy,
     defaults: binaryCrossentropyDefaults,
+    targets: 'dense',
   },
   {
     name: 'categoricalCrossentropy',
     className: 'CategoricalCrossentropy',
     fn: categoricalCrossentropy,
     defaults: categoricalCrossentropyDefaults,
+    targets: 'oneHot',
   },
   {
     name: 'sparseCategoricalCrossentropy',
     className: 'SparseCategoricalCrossentropy',
     fn: sparseCategoricalCrossentropy,
     defaults: sparseCategoricalCrossentropyDefaults,
+    targets: 'sparse',
   },
   {
     name: 'meanSquaredError',
     className: 'MeanSquaredError',
     fn: meanSquaredError,
     defaults: meanSquaredErrorDefaults,
+    targets: 'dense',
     aliases: ['mse'],
   },
   {
@@ -51,9 +56,10 @@ const builtins: Builtin[] = [
     className: 'MeanAbsoluteError',
     fn: meanAbsoluteError,
     defaults: meanAbsoluteErrorDefaults,
+    targets: 'dense',
     aliases: ['mae'],
   },
-  { name: 'huber', className: 'Huber', fn: huber, defaults: huberDefaults },
+  { name: 'huber', className: 'Huber', fn: huber, defaults: huberDefaults, targets: 'dense' },
 ];
 
 /**
@@ -88,7 +94,8 @@ function lookup(name: string, received: string): Builtin {
  * Turns what `model.compile({ loss })` is given into a `Loss`: a name, a saved `{ className, config }`,
  * a function `(yTrue, yPred) => Tensor`, or a `Loss` (returned as is). Config keys are the camelCase
  * options of the loss function; those left out take their defaults. A function keeps its own name as
- * className and has an empty config: it cannot be restored from JSON by name.
+ * className and has an empty config: it cannot be restored from JSON by name; it takes `'dense'` targets
+ * (build a `Loss` object with `targets` for another kind).
  *
  * @example
  * ```ts
@@ -105,7 +112,12 @@ function lookup(name: string, received: string): Builtin {
  */
 export function getLoss(spec: LossSpec): Loss {
   if (typeof spec === 'function') {
-    return { className: spec.name || 'customLoss', config: {}, call: (yTrue, yPred) => spec(yTrue, yPred) };
+    return {
+      className: spec.name || 'customLoss',
+      config: {},
+      targets: 'dense',
+      call: (yTrue, yPred) => spec(yTrue, yPred),
+    };
   }
   let builtin: Builtin;
   let config: unknown;
@@ -124,6 +136,7 @@ export function getLoss(spec: LossSpec): Loss {
   const resolved = resolveOptions(builtin.className, config, builtin.defaults) as Record<string, unknown>;
   return {
     className: builtin.className,
+    targets: builtin.targets,
     config: { ...resolved }, // a copy: editing it must not bypass the checks above
     call: (yTrue, yPred) => builtin.fn(yTrue, yPred, resolved as never),
   };

@@ -8,4 +8,4 @@ export {
   type SparseCategoricalCrossentropyOptions,
   sparseCategoricalCrossentropy,
 } from './sparse_categorical_crossentropy.js';
-export type { Loss, LossFunction, LossSpec, Reduction, ReductionOptions } from './types.js';
+export type { Loss, LossFunction, LossSpec, LossTargets, Reduction, ReductionOptions } from './types.js';

@@ -65,9 +65,26 @@ export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
  * console.log((await value.data())[0]); // 0.875
  * ```
  */
+/**
+ * What targets a loss takes: `'sparse'` integer class labels of shape `[batch]`, `'oneHot'` one row per
+ * sample shaped like the output (categorical cross-entropy), or `'dense'` values shaped like the output
+ * (regression losses, binary cross-entropy). A model checks targets and picks what `'accuracy'` means
+ * from this, never from the loss's name.
+ *
+ * @example
+ * ```ts
+ * import { getLoss, type LossTargets } from '@neurite/losses';
+ * const targets: LossTargets | undefined = getLoss('sparseCategoricalCrossentropy').targets;
+ * console.log(targets); // sparse
+ * ```
+ */
+export type LossTargets = 'sparse' | 'oneHot' | 'dense';
+
 export interface Loss {
   /** The class-style name, e.g. `'BinaryCrossentropy'`. */
   className: string;
+  /** What targets it takes; a Loss without it takes `'dense'` targets. */
+  targets?: LossTargets;
   /** Every option with its value, defaults included; JSON-able. */
   config: Record<string, unknown>;
   call(yTrue: Tensor, yPred: Tensor): Tensor;

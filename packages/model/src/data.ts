@@ -8,9 +8,10 @@ export interface Batch {
 
 /**
  * What fit() and evaluate() accept besides arrays: anything that yields batches, sync or async
- * (@neurite/datasets' Dataset does). Batches are disposed by the loop after use.
+ * (@neurite/datasets' Dataset does). Batches are disposed by the loop after use. A source with a
+ * numeric `count` (as `BatchedDataset` has: batches per pass) gives progress callbacks their plan.
  */
-export type BatchSource = AsyncIterable<Batch> | Iterable<Batch>;
+export type BatchSource = (AsyncIterable<Batch> | Iterable<Batch>) & { readonly count?: number | undefined };
 
 /** Host copies of a tensor pair, so that batches are cut from typed arrays (cheap on every backend). */
 export interface HostData {

@@ -201,7 +201,7 @@ export function checkModelJson(json: unknown, source: string, options: LoadOptio
     try {
       optimizer = getOptimizer({ className: j.compile.optimizer.className, config: j.compile.optimizer.config ?? {} });
       loss = getLoss({ className: j.compile.loss.className, config: j.compile.loss.config ?? {} });
-      for (const m of j.compile.metrics) getMetric(m, loss.className);
+      for (const m of j.compile.metrics) getMetric(m, loss.targets);
     } catch (e) {
       fail(
         source,

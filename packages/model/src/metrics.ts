@@ -1,4 +1,5 @@
 import { argMax, equal, greater, logicalAnd, NeuriteError, scalar, stack, type Tensor, tidy } from '@neurite/core';
+import type { LossTargets } from '@neurite/losses';
 
 /**
  * A metric as the training loop uses it: each batch yields [numerator, denominator] (summed over the
@@ -67,15 +68,14 @@ export const metricNames = [
   'mse',
 ];
 
-/** Resolves a metric name, using the loss's class name to choose what 'accuracy' means. */
-export function getMetric(spec: string | Metric, lossClassName: string): Metric {
+/** Resolves a metric name, using what targets the loss takes to choose what 'accuracy' means. */
+export function getMetric(spec: string | Metric, targets: LossTargets = 'dense'): Metric {
   if (typeof spec !== 'string') return spec;
-  const loss = lossClassName.toLowerCase();
   switch (spec) {
     case 'accuracy':
     case 'acc':
-      if (loss.includes('sparse')) return sparseCategoricalAccuracy;
-      if (loss.includes('categorical')) return categoricalAccuracy;
+      if (targets === 'sparse') return sparseCategoricalAccuracy;
+      if (targets === 'oneHot') return categoricalAccuracy;
       return binaryAccuracy();
     case 'binaryAccuracy':
       return binaryAccuracy();

@@ -215,7 +215,7 @@ export class Sequential {
     this.optimizer = getOptimizer(options.optimizer as never);
     this.loss = getLoss(options.loss);
     this.metricSpecs = (options.metrics ?? []).map((m) => (typeof m === 'string' ? m : m.name));
-    this.metrics = (options.metrics ?? []).map((m) => getMetric(m, this.loss?.className ?? ''));
+    this.metrics = (options.metrics ?? []).map((m) => getMetric(m, this.loss?.targets));
   }
 
   /**

@@ -5,11 +5,11 @@ import type { Sequential } from './sequential.js';
 export function checkTargets(model: Sequential, y: Tensor, what: string): void {
   const out = model.outputShape;
   const loss = model.loss?.className ?? '';
-  const lower = loss.toLowerCase();
+  const kind = model.loss?.targets ?? 'dense';
   const yShape = `[${y.shape.join(', ')}]`;
   const outShape = `[batch, ${out.slice(1).join(', ')}]`;
   const classes = out[out.length - 1];
-  if (lower.includes('sparse')) {
+  if (kind === 'sparse') {
     const ok = y.rank === out.length - 1 || (y.rank === out.length && y.shape[y.rank - 1] === 1);
     if (!ok) {
       throw new NeuriteError(
@@ -22,11 +22,12 @@ export function checkTargets(model: Sequential, y: Tensor, what: string): void {
   }
   const same = y.rank === out.length && y.shape.slice(1).every((d, i) => d === out[i + 1]);
   if (!same) {
-    const hint = lower.includes('categorical')
-      ? y.rank === out.length - 1 || y.shape[y.rank - 1] === 1
-        ? ` These look like integer labels: use sparseCategoricalCrossentropy, or one-hot encode them with oneHot(labels, ${classes}).`
-        : ''
-      : ' Reshape y to the output shape.';
+    const hint =
+      kind === 'oneHot'
+        ? y.rank === out.length - 1 || y.shape[y.rank - 1] === 1
+          ? ` These look like integer labels: use sparseCategoricalCrossentropy, or one-hot encode them with oneHot(labels, ${classes}).`
+          : ''
+        : ' Reshape y to the output shape.';
     throw new NeuriteError(
       `${model.name}.${what}: ${loss || 'the loss'} expects targets shaped like the model's output ${outShape}. ` +
         `Received y of shape ${yShape}.${hint}`,

@@ -315,7 +315,14 @@ async function trainEpochs(
   const history: History = { epoch: [], history: {} };
   const tm = trainingModel(model);
   model.stopTraining = false;
-  const batches = train ? Math.ceil(train.n / batchSize) : 0;
+  // The plan comes from the data: arrays know their length; a source that knows its batch count (a
+  // BatchedDataset's `count`) says it; any other source reports 0 (unknown).
+  const counted = (x as { count?: unknown }).count;
+  const batches = train
+    ? Math.ceil(train.n / batchSize)
+    : typeof counted === 'number' && Number.isSafeInteger(counted) && counted >= 0
+      ? counted
+      : 0;
   const resumeAt = options.resume ? checkResume(model, train, batchSize) : undefined;
   for (const cb of callbacks) {
     (cb as { setPlan?: (p: object) => void }).setPlan?.({ epochs, batches, batchSize });
@@ -450,9 +457,8 @@ export async function evaluate(
 }
 
 async function checkTargetValues(model: Sequential, host: HostData): Promise<void> {
-  const loss = model.loss?.className.toLowerCase() ?? '';
   const classes = model.outputShape[model.outputShape.length - 1] as number;
-  if (loss.includes('sparse')) {
+  if (model.loss?.targets === 'sparse') {
     for (let i = 0; i < host.y.length; i++) {
       const v = host.y[i];
       if (!Number.isInteger(v) || v < 0 || v >= classes) {

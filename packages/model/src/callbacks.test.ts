@@ -1,0 +1,58 @@
+import { randomNormal, setSeed, tensor2d, useBackend } from '@neurite/core';
+import { Dense } from '@neurite/layers';
+import { describe, expect, it } from 'vitest';
+import { type Batch, earlyStopping, type ProgressEvent, progressReporter, sequential } from './index.js';
+
+async function tiny() {
+  await useBackend('cpu');
+  setSeed(1);
+  const model = sequential([new Dense({ units: 1, inputShape: [2] })]);
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  return model;
+}
+
+describe('progressReporter', () => {
+  it('gets its plan from arrays: batches per epoch from the sample count', async () => {
+    const model = await tiny();
+    const events: ProgressEvent[] = [];
+    await model.fit(randomNormal([10, 2]), randomNormal([10, 1]), {
+      epochs: 2,
+      batchSize: 4,
+      callbacks: [progressReporter((e) => events.push(e))],
+    });
+    const ends = events.filter((e) => e.kind === 'epochEnd');
+    expect(ends.map((e) => [e.epoch, e.epochs, e.batches])).toEqual([
+      [1, 2, 3],
+      [2, 2, 3],
+    ]);
+    expect(events.filter((e) => e.kind === 'batch').map((e) => e.batch)).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+
+  it('gets its plan from a batch source that knows its count, as a BatchedDataset does', async () => {
+    const model = await tiny();
+    const source = {
+      count: 3,
+      *[Symbol.iterator](): Iterator<Batch> {
+        for (let i = 0; i < 3; i++) yield { xs: tensor2d([[i, 1]]), ys: tensor2d([[i]]) };
+      },
+    };
+    const events: ProgressEvent[] = [];
+    await model.fit(source, { epochs: 1, callbacks: [progressReporter((e) => events.push(e))] });
+    expect(events.filter((e) => e.kind === 'epochEnd').map((e) => e.batches)).toEqual([3]);
+  });
+});
+
+describe('earlyStopping', () => {
+  it('stops once the monitored loss has not improved for more than `patience` epochs', async () => {
+    const model = await tiny();
+    // A learning rate of 0 never improves the loss: epoch 1 sets the best, epochs 2 and 3 wait (patience 2),
+    // epoch 4 is the third without improvement and stops the run. (Keras stops one epoch earlier.)
+    model.compile({ optimizer: { className: 'SGD', config: { learningRate: 0 } }, loss: 'meanSquaredError' });
+    const history = await model.fit(randomNormal([8, 2]), randomNormal([8, 1]), {
+      epochs: 10,
+      batchSize: 8,
+      callbacks: [earlyStopping({ monitor: 'loss', patience: 2 })],
+    });
+    expect(history.history.loss).toHaveLength(4);
+  });
+});
