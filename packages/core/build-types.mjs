@@ -58,21 +58,26 @@ if (augmentations < 100) throw new Error(`build-types: expected the chained-op a
 
 text = text.replace(/\btypeof fetch\b/g, 'FetchFunction');
 
+// Globals that tfjs only takes as inputs (elements, GPU buffers, files): without the consumer's library
+// declaring them, nothing can be passed.
+const INPUT_ONLY = [
+  'GPUBuffer',
+  'WebGLTexture',
+  'HTMLCanvasElement',
+  'HTMLVideoElement',
+  'HTMLImageElement',
+  'HTMLSourceElement',
+  'OffscreenCanvas',
+  'ImageData',
+  'ImageBitmap',
+  'Navigator',
+  'File',
+];
 const globals = `// Globals tfjs-core's declarations mention, resolved against the consumer's own libraries: with the DOM
 // library (or @types/node, for fetch and streams) they are the real types; without it, they are types no
 // value satisfies, so code that never touches them compiles and code that does says what is missing.
 type GlobalInstance<K extends string, Fallback> = typeof globalThis extends { [P in K]: { prototype: infer T } } ? T : Fallback;
-type GPUBuffer = GlobalInstance<'GPUBuffer', never>;
-type WebGLTexture = GlobalInstance<'WebGLTexture', never>;
-type HTMLCanvasElement = GlobalInstance<'HTMLCanvasElement', never>;
-type HTMLVideoElement = GlobalInstance<'HTMLVideoElement', never>;
-type HTMLImageElement = GlobalInstance<'HTMLImageElement', never>;
-type HTMLSourceElement = GlobalInstance<'HTMLSourceElement', never>;
-type OffscreenCanvas = GlobalInstance<'OffscreenCanvas', never>;
-type ImageData = GlobalInstance<'ImageData', never>;
-type ImageBitmap = GlobalInstance<'ImageBitmap', never>;
-type Navigator = GlobalInstance<'Navigator', never>;
-type File = GlobalInstance<'File', never>;
+${INPUT_ONLY.map((name) => `type ${name} = GlobalInstance<'${name}', never>;`).join('\n')}
 type Response = GlobalInstance<'Response', unknown>;
 type ReadableStream<_R = unknown> = GlobalInstance<'ReadableStream', never>;
 type RequestInit = object;

@@ -130,6 +130,8 @@ export async function describeBackends(title: string, body: (backend: string) =>
               `To make a missing backend fail instead, set NEURITE_REQUIRE_BACKENDS (e.g. cpu,wasm,webgpu).`,
           );
         }
+        // A reported skip, not a silent one: this backend cannot start here and nobody required it. The
+        // title and the line above say why; NEURITE_REQUIRE_BACKENDS (this repo sets all three) fails instead.
         describe.skip(`${title} [${name}] skipped: ${missing.reason}`, () => {
           it('skipped', () => {});
         });

@@ -7,7 +7,6 @@ import { depthOf, MAX_JSON_DEPTH, parseModelJson, quoted } from './format/schema
 import { FORMAT_VERSION, type ModelJSON } from './format/types.js';
 import { getMetric } from './metrics.js';
 import { Sequential } from './sequential.js';
-import type { TrainingPosition } from './training.js';
 
 export type { LoadLimits } from './format/layout.js';
 export { FORMAT_VERSION, type ModelJSON } from './format/types.js';
@@ -300,7 +299,7 @@ export function materialize(
       }
     }
     model.epochsTrained = j.training.epochs;
-    model.trainingPosition = j.training.position ? ({ ...j.training.position } as TrainingPosition) : undefined;
+    model.trainingPosition = j.training.position ? { ...j.training.position } : undefined;
     model.metadata = j.metadata ?? {};
     return model;
   } catch (e) {

@@ -1,6 +1,7 @@
 import { keep, NeuriteError, random, randomState, setSeed, type Tensor, tidy, variableGrads } from '@neurite/core';
 import type { Callback, Logs, TrainingModel } from './callbacks.js';
 import { type Batch, type BatchSource, type HostData, hostBatches, permutation, splitHost, toHost } from './data.js';
+import type { SavedPosition } from './format/types.js';
 import { ParallelTraining } from './parallel/step.js';
 import type { Sequential } from './sequential.js';
 import { checkTargets } from './targets.js';
@@ -78,27 +79,8 @@ export interface FitOptions {
   resume?: boolean;
 }
 
-/**
- * Where an interrupted fit() stopped inside an epoch (`model.trainingPosition`): the epoch, the batches
- * of it already trained, the data order's seed, the random stream's state, and the epoch's running sums.
- */
-export interface TrainingPosition {
-  /** The epoch in progress, 0-based. */
-  epoch: number;
-  /** Batches of that epoch already trained. */
-  batch: number;
-  /** The batch size and sample count of array data (null for a batch source). */
-  batchSize: number | null;
-  trainSamples: number | null;
-  /** The seed of the epoch's shuffle order (null when not shuffled or for a batch source). */
-  permutationSeed: number | null;
-  /** core's random stream after the last trained batch (see randomState()). */
-  randomState: number;
-  /** The epoch's running loss sum, sample count and metric counts so far. */
-  lossSum: number;
-  samples: number;
-  counts: [number, number][];
-}
+/** Where an interrupted fit() stopped inside an epoch: the position model.json saves (format/types.ts). */
+export type TrainingPosition = SavedPosition;
 
 /** What fit() returns: per-epoch values of the loss and metrics, train and validation. */
 export interface History {

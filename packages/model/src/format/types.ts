@@ -25,14 +25,24 @@ export interface SlotEntry {
   byteOffset: number;
 }
 
-/** A mid-epoch position as model.json stores it (see FitOptions.resume). */
+/**
+ * Where an interrupted fit() stopped inside an epoch (`model.trainingPosition`, and model.json's
+ * `training.position`): the epoch, the batches of it already trained, the data order's seed, the random
+ * stream's state, and the epoch's running sums. See FitOptions.resume.
+ */
 export interface SavedPosition {
+  /** The epoch in progress, 0-based. */
   epoch: number;
+  /** Batches of that epoch already trained. */
   batch: number;
+  /** The batch size and sample count of array data (null for a batch source). */
   batchSize: number | null;
   trainSamples: number | null;
+  /** The seed of the epoch's shuffle order (null when not shuffled or for a batch source). */
   permutationSeed: number | null;
+  /** core's random stream after the last trained batch (see randomState()). */
   randomState: number;
+  /** The epoch's running loss sum, sample count and metric counts so far. */
   lossSum: number;
   samples: number;
   counts: [number, number][];
