@@ -4,7 +4,8 @@
 import { link, lstat, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncFolder } from '@neurite/core/node';
-import type { History, Sequential } from '@neurite/model';
+import type { History, Model } from '@neurite/model';
+import { DATASETS, type DatasetName } from './data.js';
 import { UsageError } from './errors.js';
 import { readJson, readJsonFile, writeJson } from './io.js';
 import { printable } from './terminal.js';
@@ -19,6 +20,8 @@ export interface Settings {
   seed: number;
   validationSplit: number;
   augment: boolean;
+  /** The images trained on; absent (older runs): mnist. */
+  dataset?: DatasetName;
   limit?: number;
   workers?: number;
 }
@@ -50,6 +53,9 @@ export function checkSettings(value: unknown, source: string): Settings {
     fail('validationSplit', 'a number in [0, 1)', s.validationSplit);
   }
   if (typeof s.augment !== 'boolean') fail('augment', 'true or false', s.augment);
+  if (s.dataset !== undefined && !(DATASETS as readonly unknown[]).includes(s.dataset)) {
+    fail('dataset', DATASETS.join(' or '), s.dataset);
+  }
   if (s.limit !== undefined && !isInt(s.limit, 1)) fail('limit', 'an integer >= 1', s.limit);
   if (s.workers !== undefined && !isInt(s.workers, 1)) fail('workers', 'an integer >= 1', s.workers);
   return {
@@ -61,6 +67,7 @@ export function checkSettings(value: unknown, source: string): Settings {
     seed: s.seed as number,
     validationSplit: s.validationSplit as number,
     augment: s.augment as boolean,
+    ...(s.dataset !== undefined ? { dataset: s.dataset as DatasetName } : {}),
     ...(s.limit !== undefined ? { limit: s.limit as number } : {}),
     ...(s.workers !== undefined ? { workers: s.workers as number } : {}),
   };
@@ -76,7 +83,7 @@ export function checkHistory(value: unknown): History | undefined {
 }
 
 /** The run's settings and history stored in a loaded model, or (older checkpoints) in train.json. */
-export async function runOf(model: Sequential, dir: string): Promise<{ settings: Settings; history: History }> {
+export async function runOf(model: Model, dir: string): Promise<{ settings: Settings; history: History }> {
   const meta = Object.hasOwn(model.metadata, KEY) ? (model.metadata[KEY] as Record<string, unknown>) : undefined;
   if (meta !== undefined) {
     if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
@@ -105,14 +112,23 @@ export async function runOf(model: Sequential, dir: string): Promise<{ settings:
   };
 }
 
+/** The dataset a model was trained on, from the run settings saved with it (mnist when it says none). */
+export function datasetOf(model: Model): DatasetName {
+  const meta = Object.hasOwn(model.metadata, KEY)
+    ? (model.metadata[KEY] as { settings?: { dataset?: unknown } })
+    : undefined;
+  const d = meta && typeof meta === 'object' ? meta.settings?.dataset : undefined;
+  return (DATASETS as readonly unknown[]).includes(d) ? (d as DatasetName) : 'mnist';
+}
+
 /** A history stored with a model (visualize's curves), else the folder's history.json. */
-export async function historyOf(model: Sequential, dir: string): Promise<History | undefined> {
+export async function historyOf(model: Model, dir: string): Promise<History | undefined> {
   const meta = Object.hasOwn(model.metadata, KEY) ? (model.metadata[KEY] as { history?: unknown }) : undefined;
   return checkHistory(meta?.history) ?? checkHistory(await readJson<unknown>(dir, 'history.json'));
 }
 
 /** Saves the model with the run's settings and history (one atomic save), then the readable copies. */
-export async function saveCheckpoint(model: Sequential, out: string, settings: Settings, history: History) {
+export async function saveCheckpoint(model: Model, out: string, settings: Settings, history: History) {
   model.metadata = { ...model.metadata, [KEY]: { settings, history } };
   await model.save(out, { includeOptimizer: true });
   await writeJson(out, 'history.json', history);

@@ -1,5 +1,6 @@
-import { Conv2D, Dense, Dropout, Flatten, layerFromConfig, MaxPooling2D } from '@neurite/layers';
-import { loadModel, type Sequential, sequential } from '@neurite/model';
+import { NeuriteError } from '@neurite/core';
+import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '@neurite/layers';
+import { loadModel, type Model, modelFromJSON, type Sequential, sequential } from '@neurite/model';
 import { UsageError } from './errors.js';
 import { readJsonFile } from './io.js';
 
@@ -42,14 +43,20 @@ export const MAX_LAYERS = 1000;
 /** The largest model --model may describe: 25 million parameters (100 MB of float32 weights). */
 export const MAX_PARAMS = 25_000_000;
 
-/** --model cnn | mlp | <file.json>: a JSON file holds { layers: [{ className, config }, ...] } (e.g. a saved model.json). */
-export async function buildModel(spec: string): Promise<Sequential> {
+/**
+ * --model cnn | mlp | <file.json>. A JSON file holds a Sequential's `{ layers: [{ className, config }] }`
+ * or a graph's `{ inputs, layers: [{ className, config, inbound }], outputs }` (see modelFromJSON); a
+ * saved model.json or a model's toJSON() works as it is. Nothing is allocated until training builds it.
+ */
+export async function buildModel(spec: string): Promise<Model> {
   if (spec === 'cnn') return cnn();
   if (spec === 'mlp') return mlp();
   if (!spec.endsWith('.json')) {
     throw new UsageError(`train: --model must be cnn, mlp or a .json file of layers. Received: --model ${spec}.`);
   }
-  const read = await readJsonFile<{ layers?: unknown; name?: unknown }>(spec, { maxBytes: 4 * 2 ** 20 });
+  const read = await readJsonFile<{ layers?: unknown; name?: unknown; inputs?: unknown; inputShape?: unknown }>(spec, {
+    maxBytes: 4 * 2 ** 20,
+  });
   if (!read.ok) {
     throw new UsageError(
       `train: cannot read the model file ${spec}: ${read.reason}. Expected a JSON file of at most 4 MB.`,
@@ -58,7 +65,8 @@ export async function buildModel(spec: string): Promise<Sequential> {
   const json = read.value;
   if (json === null || typeof json !== 'object' || !Array.isArray(json.layers) || json.layers.length === 0) {
     throw new UsageError(
-      `train: ${spec} has no "layers" list. Expected { "layers": [{ "className": "Dense", "config": { ... } }] }.`,
+      `train: ${spec} has no "layers" list. Expected { "layers": [{ "className": "Dense", "config": { ... } }] }, ` +
+        'or a graph: { "inputs": [...], "layers": [{ "className", "config", "inbound" }], "outputs": [...] }.',
     );
   }
   const name = typeof json.name === 'string' && json.name !== '' ? json.name.slice(0, 200) : 'mnist_custom';
@@ -67,22 +75,29 @@ export async function buildModel(spec: string): Promise<Sequential> {
       `train: ${spec} has ${json.layers.length} layers; neurite-mnist trains models of up to ${MAX_LAYERS}.`,
     );
   }
-  const layers = json.layers.map((l: unknown, i: number) => {
-    const entry = l as { className?: unknown; config?: unknown };
-    if (!entry || typeof entry !== 'object' || typeof entry.className !== 'string') {
-      throw new UsageError(`train: ${spec} layers[${i}] needs a "className" string. Received: ${JSON.stringify(l)}.`);
+  // A stack without an input shape takes MNIST's.
+  const stack = json.inputs === undefined;
+  let model: Model;
+  try {
+    model = modelFromJSON({
+      ...json,
+      name,
+      ...(stack && json.inputShape === undefined ? { inputShape: [28, 28, 1] } : {}),
+    });
+  } catch (e) {
+    if (e instanceof NeuriteError) {
+      throw new UsageError(`train: ${spec}: ${e.message.replace(/^modelFromJSON: /, '')}`);
     }
-    const config = entry.config ?? {};
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-      throw new UsageError(
-        `train: ${spec} layers[${i}].config must be an object. Received: ${JSON.stringify(config)}.`,
-      );
-    }
-    return layerFromConfig({ className: entry.className, config: config as never });
-  });
-  const model = sequential(layers, { name, inputShape: [28, 28, 1] });
+    throw e;
+  }
   // Sizes from the architecture alone, before any weight exists: a file cannot make training allocate gigabytes.
-  const params = model.planWeights().reduce((n, { weight }) => n + weight.shape.reduce((a, b) => a * b, 1), 0);
+  let params: number;
+  try {
+    params = model.planWeights().reduce((n, { weight }) => n + weight.shape.reduce((a, b) => a * b, 1), 0);
+  } catch (e) {
+    if (e instanceof NeuriteError) throw new UsageError(`train: ${spec}: ${e.message}`);
+    throw e;
+  }
   if (params > MAX_PARAMS) {
     throw new UsageError(
       `train: ${spec} describes ${params} parameters; neurite-mnist trains models of up to ${MAX_PARAMS}. Use fewer or smaller layers.`,
@@ -115,19 +130,23 @@ const INFERENCE_BYTES = 64 * 2 ** 20;
  * [null, 10], and layer outputs of bounded size (a 1 MB file can describe a layer that makes 15 GB of
  * activations for 10,000 test images). Returns the values its layers produce per image.
  */
-export function checkMnistModel(model: Sequential, command: string, source: string): number {
+export function checkMnistModel(model: Model, command: string, source: string): number {
+  const inputs = model.inputs;
   const input = model.inputShape ?? [];
-  if (input.length !== 3 || input[0] !== 28 || input[1] !== 28 || input[2] !== 1) {
+  if (inputs.length !== 1 || input.length !== 3 || input[0] !== 28 || input[1] !== 28 || input[2] !== 1) {
     throw new UsageError(
-      `${command}: ${source} takes inputs of shape [${input.join(', ')}]; MNIST images are [28, 28, 1]. Use a model made for MNIST.`,
+      `${command}: ${source} takes inputs of shape ${inputs.map((t) => `[${t.shape.slice(1).join(', ')}]`).join(' and ')}; ` +
+        'MNIST images are one input of [28, 28, 1]. Use a model made for MNIST.',
     );
   }
-  let shape: (number | null)[] = [null, 28, 28, 1];
-  let values = 0;
-  for (const l of model.layers) {
-    shape = l.computeOutputShape(shape);
-    values += shape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1);
+  if (model.outputs.length !== 1) {
+    throw new UsageError(
+      `${command}: ${source} has ${model.outputs.length} outputs; an MNIST classifier has one, [null, 10].`,
+    );
   }
+  const shape = model.outputShape;
+  let values = 0;
+  for (const n of model.nodes) values += n.outputShape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1);
   if (shape.length !== 2 || shape[1] !== 10) {
     throw new UsageError(
       `${command}: ${source} ends in output shape [${shape.map((d) => d ?? 'null').join(', ')}]; MNIST needs [null, 10], one probability per digit. ` +
@@ -149,7 +168,7 @@ export function inferenceBatch(values: number): number {
 }
 
 /** Refuses a model whose weights hold NaN or Infinity: its predictions would be noise. */
-export async function checkFinite(model: Sequential, command: string, source: string): Promise<void> {
+export async function checkFinite(model: Model, command: string, source: string): Promise<void> {
   for (const w of model.weights) {
     const values = await w.variable.data();
     if (!(values as Float32Array).every(Number.isFinite)) {
@@ -159,7 +178,7 @@ export async function checkFinite(model: Sequential, command: string, source: st
 }
 
 /** A trained model for eval, predict and visualize: loaded, checked for MNIST, with its inference batch. */
-export async function loadMnistModel(dir: string, command: string): Promise<{ model: Sequential; batchSize: number }> {
+export async function loadMnistModel(dir: string, command: string): Promise<{ model: Model; batchSize: number }> {
   const model = await loadModel(dir);
   const values = checkMnistModel(model, command, dir);
   await checkFinite(model, command, dir);

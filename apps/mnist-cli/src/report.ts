@@ -1,6 +1,6 @@
 import { type Tensor, tensor4d } from '@neurite/core';
 import type { ImageSplit } from '@neurite/datasets';
-import { confusionMatrix, type History, type Sequential } from '@neurite/model';
+import { confusionMatrix, type History, type Model } from '@neurite/model';
 import type { ActivationReport } from '@neurite/viz/node';
 
 export interface ReportOptions {
@@ -12,14 +12,12 @@ export interface ReportOptions {
   title?: string;
   /** Images a batch when predicting the test set (see inferenceBatch). Default 256. */
   batchSize?: number;
+  /** Class names (Fashion-MNIST's); default the digits. */
+  labels?: string[];
 }
 
 /** Everything the activation report shows, for one input digit (784 values in [0, 1]). */
-export async function buildReport(
-  model: Sequential,
-  input: Float32Array,
-  o: ReportOptions = {},
-): Promise<ActivationReport> {
+export async function buildReport(model: Model, input: Float32Array, o: ReportOptions = {}): Promise<ActivationReport> {
   const x = tensor4d(input, [1, 28, 28, 1]);
   const acts = model.activations(x);
   const layers = [];
@@ -28,6 +26,7 @@ export async function buildReport(
       name: a.name,
       className: a.className,
       shape: a.shape,
+      inputs: a.inputs,
       values: new Float32Array(await a.output.data()),
     });
     a.output.dispose();
@@ -41,7 +40,7 @@ export async function buildReport(
     input: { values: input, shape: [28, 28] },
     layers,
     prediction: { digit, probabilities },
-    options: { colormap: o.colormap, normalize: o.normalize },
+    options: { colormap: o.colormap, normalize: o.normalize, ...(o.labels ? { labels: o.labels } : {}) },
   };
   if (o.history && o.history.epoch.length > 0) report.history = o.history;
   if (o.test) {

@@ -19,10 +19,14 @@ export {
   swish,
   tanhActivation as tanh,
 } from './activations.js';
+export { Add } from './add.js';
+export { Average } from './average.js';
 export { AveragePooling2D, type AveragePooling2DConfig } from './average_pooling2d.js';
 export { BatchNormalization, type BatchNormalizationConfig } from './batch_normalization.js';
+export { Concatenate, type ConcatenateConfig } from './concatenate.js';
 export { Conv2D, type Conv2DConfig } from './conv2d.js';
 export { Dense, type DenseConfig } from './dense.js';
+export { Dot, type DotConfig } from './dot.js';
 export { Dropout, type DropoutConfig } from './dropout.js';
 export { Flatten } from './flatten.js';
 export { GlobalAveragePooling2D } from './global_average_pooling2d.js';
@@ -45,6 +49,9 @@ export {
 } from './layer.js';
 export { LayerNormalization, type LayerNormalizationConfig } from './layer_normalization.js';
 export { MaxPooling2D, type MaxPooling2DConfig } from './max_pooling2d.js';
+export { Maximum } from './maximum.js';
+export { Minimum } from './minimum.js';
+export { Multiply } from './multiply.js';
 export {
   builtinLayers,
   type LayerClass,
@@ -56,6 +63,8 @@ export {
   serializeLayers,
 } from './registry.js';
 export { Reshape, type ReshapeConfig } from './reshape.js';
+export { Subtract } from './subtract.js';
+export { type GraphNode, input, isSymbolic, SymbolicTensor } from './symbolic.js';
 
 // A second copy of this package (and so of its registry) in the process refuses to load.
 assertSingleCopy('@neurite/layers', import.meta.url);

@@ -1,5 +1,6 @@
 import { engine, NeuriteError, type Tensor, tensor, tidy, type Variable, variable } from '@neurite/core';
 import { getInitializer, type InitializerSpec } from './initializers.js';
+import { SymbolicTensor } from './symbolic.js';
 
 /** A shape whose batch dimension (first) may be unknown: `[null, 28, 28, 1]`. */
 export type Shape = (number | null)[];
@@ -72,6 +73,8 @@ export function withInitialValues<T>(values: ReadonlyMap<string, ArrayLike<numbe
   }
 }
 
+const showShape = (shape: Shape) => `[${shape.map((d) => d ?? 'null').join(', ')}]`;
+
 function snake(name: string): string {
   // Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, as Keras names them.
   return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
@@ -124,6 +127,15 @@ export abstract class Layer<C extends LayerConfig = LayerConfig> {
   /** The rank an input must have (with batch), and how to describe it in errors. */
   protected inputRank?: { rank: number; description: string } | { min: number; description: string };
 
+  /**
+   * How many inputs the layer takes. One (the default): call(), build() and computeOutputShape() get a
+   * tensor and a shape. More (merge layers such as Add): they get a list, in the order given to apply().
+   */
+  protected arity: { min: number; max: number } = { min: 1, max: 1 };
+
+  // The first input shapes this layer was applied to symbolically: a shared layer's later uses must fit them.
+  private symbolicShapes?: Shape[];
+
   constructor(config: C = {} as C) {
     this.config = config;
     const className = this.className;
@@ -156,15 +168,26 @@ export abstract class Layer<C extends LayerConfig = LayerConfig> {
     return (this.constructor as typeof Layer).className;
   }
 
-  /** Creates the weights for an input shape. The default creates none. */
-  build(_inputShape: Shape): void {}
+  /** True when the layer takes a list of inputs (a merge layer). */
+  get takesList(): boolean {
+    return this.arity.max > 1;
+  }
 
-  /** The forward pass, on core ops. Runs inside a memory scope (see apply()). */
-  abstract call(x: Tensor, options: CallOptions): Tensor;
+  /**
+   * Creates the weights for an input shape (a list of shapes for a layer that takes several inputs).
+   * The default creates none.
+   */
+  build(_inputShape: Shape | Shape[]): void {}
 
-  /** The output shape for an input shape (batch null); by default the same shape. */
-  computeOutputShape(inputShape: Shape): Shape {
-    return inputShape;
+  /**
+   * The forward pass, on core ops: one tensor in, or a list for a layer that takes several. Runs inside
+   * a memory scope (see apply()).
+   */
+  abstract call(x: Tensor | Tensor[], options: CallOptions): Tensor;
+
+  /** The output shape for an input shape (a list for several inputs), batch null; by default the same. */
+  computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return inputShape as Shape;
   }
 
   /** The JSON config that rebuilds this layer (with `layerFromConfig`). */
@@ -176,18 +199,95 @@ export abstract class Layer<C extends LayerConfig = LayerConfig> {
 
   /**
    * Runs the layer: checks the input's rank and shape, builds on first use, and runs call() in tidy()
-   * so that only the output survives.
+   * so that only the output survives. Given symbolic tensors (from `input()` or another layer), it
+   * computes nothing: it returns the symbolic output and records the connection, for `model()`.
    */
-  apply(x: Tensor, options: Partial<CallOptions> = {}): Tensor {
-    const shape = x.shape;
-    this.checkInput(shape);
+  apply(x: SymbolicTensor | SymbolicTensor[], options?: Partial<CallOptions>): SymbolicTensor;
+  apply(x: Tensor | Tensor[], options?: Partial<CallOptions>): Tensor;
+  apply(
+    x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[],
+    options: Partial<CallOptions> = {},
+  ): Tensor | SymbolicTensor {
+    const list = Array.isArray(x) ? x : [x];
+    this.checkArity(list.length);
+    const symbolic = list.map((t) => t instanceof SymbolicTensor);
+    if (symbolic.some(Boolean)) {
+      if (!symbolic.every(Boolean)) {
+        throw new NeuriteError(
+          `${this.className} '${this.name}' was given symbolic tensors and real ones together. ` +
+            'In a graph, make every input with input() or another layer; run the finished model on real tensors.',
+        );
+      }
+      return this.applySymbolic(list as SymbolicTensor[]);
+    }
+    const tensors = list as Tensor[];
+    const shapes: Shape[] = tensors.map((t) => t.shape);
+    if (!this.takesList) this.checkInput(shapes[0]);
     if (!this.built) {
-      const inputShape: Shape = [null, ...shape.slice(1)];
-      this.build(inputShape);
-      this.builtInputShape = inputShape;
+      const inputShapes = shapes.map((s) => [null, ...s.slice(1)]);
+      this.build(this.takesList ? inputShapes : inputShapes[0]);
+      this.builtInputShape = inputShapes[0];
       this.built = true;
     }
-    return tidy(() => this.call(x, { training: options.training ?? false }));
+    const arg = this.takesList ? tensors : tensors[0];
+    return tidy(() => this.call(arg, { training: options.training ?? false }));
+  }
+
+  /**
+   * The output shape for input shapes (batch first; one shape, or a list for a layer taking several),
+   * checked: the rank and the input count, and that every dimension of the result is a positive integer.
+   * Errors name the layer.
+   */
+  outputShapeFor(inputShapes: Shape | Shape[]): Shape {
+    const shapes = (inputShapes.length > 0 && Array.isArray(inputShapes[0]) ? inputShapes : [inputShapes]) as Shape[];
+    this.checkArity(shapes.length);
+    if (!this.takesList) this.checkInput(shapes[0]);
+    const out = this.computeOutputShape(this.takesList ? shapes : shapes[0]);
+    if (!out.slice(1).every((d) => d === null || (Number.isSafeInteger(d) && (d as number) > 0))) {
+      throw new NeuriteError(
+        `${this.className} '${this.name}' would turn inputs of shape ${shapes.map(showShape).join(' and ')} into ` +
+          `${showShape(out)}. Every dimension must be a positive integer: check the layer's config.`,
+      );
+    }
+    return out;
+  }
+
+  private checkArity(n: number): void {
+    const { min, max } = this.arity;
+    if (n >= min && n <= max) return;
+    const want = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `${min} or more` : `${min} to ${max}`;
+    const hint =
+      max === 1
+        ? ' Merge several tensors first with a merge layer (Add, Concatenate, ...).'
+        : ` Pass a list, e.g. new ${this.className}().apply([a, b]).`;
+    throw new NeuriteError(
+      `${this.className} '${this.name}' takes ${want} input${want === '1' ? '' : 's'}. Received ${n}.${hint}`,
+    );
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[]): SymbolicTensor {
+    const shapes = inputs.map((t) => t.shape);
+    const out = this.outputShapeFor(this.takesList ? shapes : shapes[0]);
+    if (this.symbolicShapes) {
+      // A shared layer: one set of weights, so each use must need the same weights as the first.
+      const first = this.symbolicShapes;
+      const plan = (s: Shape[]) =>
+        this.planWeights(this.takesList ? s : s[0])
+          .map((w) => `${w.name} ${showShape(w.shape)}`)
+          .join(', ');
+      const a = plan(first);
+      const b = plan(shapes);
+      if (a !== b) {
+        throw new NeuriteError(
+          `${this.className} '${this.name}' is shared: it was first applied to ${first.map(showShape).join(' and ')} ` +
+            `(weights ${a}) and now to ${shapes.map(showShape).join(' and ')} (weights ${b}). ` +
+            'A shared layer has one set of weights: give every use inputs of the same size, or use two layers.',
+        );
+      }
+    } else {
+      this.symbolicShapes = shapes.map((s) => [...s]);
+    }
+    return new SymbolicTensor(out, { layer: this, inputs });
   }
 
   /**
@@ -202,7 +302,7 @@ export abstract class Layer<C extends LayerConfig = LayerConfig> {
    * console.log(dense.planWeights([null, 4]).map((w) => `${w.path} [${w.shape}]`)); // [ 'out/kernel [4,3]', 'out/bias [3]' ]
    * ```
    */
-  planWeights(inputShape: Shape): PlannedWeight[] {
+  planWeights(inputShape: Shape | Shape[]): PlannedWeight[] {
     if (this.built) {
       return this.ownWeights.map((w) => ({
         name: w.name,
@@ -211,24 +311,39 @@ export abstract class Layer<C extends LayerConfig = LayerConfig> {
         trainable: w.trainable,
       }));
     }
-    this.checkInput(inputShape);
+    const shapes = this.shapesOf(inputShape);
+    if (!this.takesList) this.checkInput(shapes[0]);
     const outer = planning;
     planning = [];
     try {
-      this.build([null, ...inputShape.slice(1)]);
+      this.build(this.takesList ? shapes : shapes[0]);
       return planning;
     } finally {
       planning = outer;
     }
   }
 
-  /** Builds the layer for an input shape (batch null) without running it. */
-  ensureBuilt(inputShape: Shape): void {
+  /** Builds the layer for an input shape (a list for several inputs; batch null) without running it. */
+  ensureBuilt(inputShape: Shape | Shape[]): void {
     if (this.built) return;
-    this.checkInput(inputShape);
-    this.build([null, ...inputShape.slice(1)]);
-    this.builtInputShape = [null, ...inputShape.slice(1)];
+    const shapes = this.shapesOf(inputShape);
+    if (!this.takesList) this.checkInput(shapes[0]);
+    this.build(this.takesList ? shapes : shapes[0]);
+    this.builtInputShape = shapes[0];
     this.built = true;
+  }
+
+  // One shape or a list of them, as a list with the batch dimension null.
+  private shapesOf(inputShape: Shape | Shape[]): Shape[] {
+    const list = (this.takesList ? inputShape : [inputShape]) as Shape[];
+    if (!Array.isArray(list) || !list.every(Array.isArray)) {
+      throw new NeuriteError(
+        `${this.className} '${this.name}' takes ${this.takesList ? 'a list of input shapes' : 'one input shape'}, e.g. ` +
+          `${this.takesList ? '[[null, 4], [null, 4]]' : '[null, 4]'}. Received: ${JSON.stringify(inputShape)}.`,
+      );
+    }
+    this.checkArity(list.length);
+    return list.map((s) => [null, ...s.slice(1)]);
   }
 
   protected checkInput(shape: Shape): void {

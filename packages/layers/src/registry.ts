@@ -1,16 +1,24 @@
 import { NeuriteError } from '@neurite/core';
 import { Activation } from './activation.js';
+import { Add } from './add.js';
+import { Average } from './average.js';
 import { AveragePooling2D } from './average_pooling2d.js';
 import { BatchNormalization } from './batch_normalization.js';
+import { Concatenate } from './concatenate.js';
 import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
+import { Dot } from './dot.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { GlobalAveragePooling2D } from './global_average_pooling2d.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LayerNormalization } from './layer_normalization.js';
 import { MaxPooling2D } from './max_pooling2d.js';
+import { Maximum } from './maximum.js';
+import { Minimum } from './minimum.js';
+import { Multiply } from './multiply.js';
 import { Reshape } from './reshape.js';
+import { Subtract } from './subtract.js';
 
 /** A layer class the registry can rebuild from JSON: it has a static className and takes its config. */
 export interface LayerClass {
@@ -29,6 +37,14 @@ export interface SerializedLayer {
 /** Every layer that @neurite/layers ships, registered under the package name 'neurite'. */
 export const builtinLayers: LayerClass[] = [
   Activation,
+  Add,
+  Average,
+  Concatenate,
+  Dot,
+  Maximum,
+  Minimum,
+  Multiply,
+  Subtract,
   AveragePooling2D,
   BatchNormalization,
   Conv2D,

@@ -1,4 +1,8 @@
-// @neurite/model: Sequential models, training, metrics, callbacks, save/load, summary, activations.
+// @neurite/model: graph models (the functional API) and Sequential stacks; training, metrics, callbacks,
+// save/load, summary, activations.
+
+export { input, SymbolicTensor } from '@neurite/layers';
+export { MAX_NODES, modelFromJSON } from './architecture.js';
 export {
   type Callback,
   earlyStopping,
@@ -33,7 +37,18 @@ export {
   recall,
   sparseCategoricalAccuracy,
 } from './metrics.js';
+export {
+  type ArchitectureJSON,
+  type CompileOptions,
+  type LayerActivation,
+  Model,
+  type ModelArgs,
+  type ModelInput,
+  type ModelNode,
+  model,
+  type NodeRef,
+} from './model.js';
 export { loadModel, type SaveOptions, type SaveStep, saveModel } from './node_io.js';
-export { type CompileOptions, type LayerActivation, Sequential, sequential } from './sequential.js';
+export { Sequential, sequential } from './sequential.js';
 export type { ModelSummary, SummaryRow } from './summary.js';
 export type { FitOptions, History, TrainingPosition } from './training.js';

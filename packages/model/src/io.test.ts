@@ -38,7 +38,7 @@ describe('save and load', () => {
   it('round-trips architecture, weights, compile settings and optimizer state', async () => {
     const model = await saved();
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-    expect(json).toMatchObject({ format: 'neurite-model', formatVersion: 1, training: { epochs: 1 } });
+    expect(json).toMatchObject({ format: 'neurite-model', formatVersion: 2, training: { epochs: 1 } });
     expect(json.layers.map((l: { className: string }) => l.className)).toEqual(['neurite>Dense', 'neurite>Dense']);
     // 2*3 + 3 + 3*1 + 1 = 13 floats = 52 bytes
     expect(json.weights.byteLength).toBe(52);
@@ -70,9 +70,9 @@ describe('save and load', () => {
   it('refuses a model.json from a newer format version', async () => {
     await saved();
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-    writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...json, formatVersion: 2 }));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...json, formatVersion: 3 }));
     await expect(loadModel(dir)).rejects.toThrow(
-      'model.json has format version 2, newer than this @neurite/model reads (1). Upgrade @neurite/model to load it.',
+      'model.json has format version 3, newer than this @neurite/model reads (2). Upgrade @neurite/model to load it.',
     );
   });
 

@@ -2,11 +2,12 @@ import { NeuriteError } from '@neurite/core';
 import { type Layer, layerFromConfig, registeredLayers, withInitialValues } from '@neurite/layers';
 import { getLoss, type Loss } from '@neurite/losses';
 import { getOptimizer, type Optimizer, type OptimizerState } from '@neurite/optimizers';
+import { assemble } from './architecture.js';
 import { checkOptimizerLayout, checkWeightLayout, type LoadLimits, resolveLimits } from './format/layout.js';
 import { depthOf, MAX_JSON_DEPTH, parseModelJson, quoted } from './format/schema.js';
 import { FORMAT_VERSION, type ModelJSON } from './format/types.js';
 import { getMetric } from './metrics.js';
-import { Sequential } from './sequential.js';
+import type { Model } from './model.js';
 
 export type { LoadLimits } from './format/layout.js';
 export { FORMAT_VERSION, type ModelJSON } from './format/types.js';
@@ -58,7 +59,7 @@ export interface ModelArtifacts {
 
 /** The model as files in memory: model.json, the weights and (optionally) the optimizer's state. */
 export async function toArtifacts(
-  model: Sequential,
+  model: Model,
   includeOptimizer: boolean,
   files: ArtifactFiles = { weights: 'weights.bin', optimizer: 'optimizer.bin' },
 ): Promise<ModelArtifacts> {
@@ -73,12 +74,12 @@ export async function toArtifacts(
     return e;
   });
   const position = model.trainingPosition;
+  const { name: _name, ...architecture } = model.toJSON();
   const json: ModelJSON = {
     format: 'neurite-model',
     formatVersion: FORMAT_VERSION,
     name: model.name,
-    inputShape: model.inputShape as number[],
-    layers: model.toJSON().layers,
+    ...architecture,
     compile:
       model.optimizer && model.loss
         ? {
@@ -144,7 +145,7 @@ export async function toArtifacts(
  */
 export interface CheckedModel {
   json: ModelJSON;
-  model: Sequential;
+  model: Model;
   optimizer?: Optimizer;
   loss?: Loss;
   /** Expected byte length of each binary file. */
@@ -209,11 +210,25 @@ export function checkModelJson(json: unknown, source: string, options: LoadOptio
       );
     }
   }
+  if (j.inputs === undefined && j.inputShape === undefined) {
+    fail(
+      source,
+      'model.json field inputShape is missing.',
+      'A Sequential gives its input shape there; a graph its "inputs".',
+    );
+  }
+  if (j.formatVersion < 2 && (j.inputs !== undefined || j.outputs !== undefined || j.layers.some((l) => l.inbound))) {
+    fail(
+      source,
+      'model.json has format version 1, which has no graphs, yet it lists inputs, outputs or inbound nodes.',
+      'The file was edited or is corrupt.',
+    );
+  }
   const layers = rebuildLayers(j, source);
-  let model: Sequential;
-  let planned: ReturnType<Sequential['planWeights']>;
+  let model: Model;
+  let planned: ReturnType<Model['planWeights']>;
   try {
-    model = new Sequential(layers, { name: j.name, inputShape: j.inputShape });
+    model = assemble(j, layers);
     planned = model.planWeights();
   } catch (e) {
     return fail(source, `its layers do not fit together: ${reason(e)}`, 'The file was edited or is corrupt.');
@@ -260,7 +275,7 @@ export function materialize(
   weights: Uint8Array,
   optimizer: Uint8Array | undefined,
   source: string,
-): Sequential {
+): Model {
   const { json: j, model } = checked;
   checkBinary(source, j.weights.file, weights, checked.weightBytes, j.weights.checksum);
   if (optimizer && j.optimizer && checked.optimizer) {
@@ -319,7 +334,7 @@ export function fromArtifacts(
   optimizer: Uint8Array | undefined,
   source = 'the given artifacts',
   options: LoadOptions = {},
-): Sequential {
+): Model {
   const checked = checkModelJson(json, source, options);
   if (!weights) {
     fail(source, `${checked.json.weights.file} is missing.`, 'Copy it next to model.json, or save the model again.');

@@ -1,7 +1,7 @@
 import { NeuriteError } from '@neurite/core';
 import { MAX_MODEL_JSON_BYTES } from './format/layout.js';
 import { type CheckedModel, checkModelJson, type LoadOptions, materialize, toArtifacts } from './io.js';
-import type { Sequential } from './sequential.js';
+import type { Model } from './model.js';
 
 /** The steps of a save, in order, as `SaveOptions.onStep` reports them. */
 export type SaveStep =
@@ -108,7 +108,7 @@ async function currentFiles(dir: string): Promise<string[]> {
  * atomic switch), then the folder is fsync'd and the previous save's files are removed. At every instant
  * the folder loads as the previous save or as the new one (docs/model-format.md).
  */
-export async function saveModel(model: Sequential, dir: string, options: SaveOptions = {}): Promise<void> {
+export async function saveModel(model: Model, dir: string, options: SaveOptions = {}): Promise<void> {
   const { fs, path, crypto, files } = await fsModules();
   const step = async (s: SaveStep) => options.onStep?.(s);
   const id = crypto.randomBytes(6).toString('hex');
@@ -200,7 +200,7 @@ function cannot(source: string, what: string, fix: string): NeuriteError {
  * console.log(model.layers[0].className); // 'Dense'
  * ```
  */
-export async function loadModel(source: string, options: LoadOptions = {}): Promise<Sequential> {
+export async function loadModel(source: string, options: LoadOptions = {}): Promise<Model> {
   if (/^(https?:|blob:|data:)/.test(source) || typeof process === 'undefined' || !process.versions?.node) {
     return loadFromUrl(source, options);
   }
@@ -245,7 +245,7 @@ async function fromBinaries(
   checked: CheckedModel,
   read: (name: string, size: number, optional: boolean) => Promise<Uint8Array | undefined>,
   source: string,
-): Promise<Sequential> {
+): Promise<Model> {
   const weights = (await read(checked.json.weights.file, checked.weightBytes, false)) as Uint8Array;
   const optimizer =
     checked.optimizerBytes !== undefined && checked.json.optimizer
@@ -283,7 +283,7 @@ async function body(res: Response, cap: number, what: string, source: string): P
   return out;
 }
 
-async function loadFromUrl(base: string, options: LoadOptions): Promise<Sequential> {
+async function loadFromUrl(base: string, options: LoadOptions): Promise<Model> {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const res = await fetch(`${prefix}model.json`);
   if (!res.ok) throw new NeuriteError(`Cannot load the model at ${base}: fetching model.json gave HTTP ${res.status}.`);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useBackend } from '@neurite/core';
-import { loadModel, type Sequential } from '@neurite/model';
+import { loadModel, type Model } from '@neurite/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
@@ -32,7 +32,7 @@ function child(body: string) {
   return ['--input-type=module', '-e', code] as const;
 }
 
-async function fingerprint(model: Sequential): Promise<string> {
+async function fingerprint(model: Model): Promise<string> {
   const weights = (await model.getWeightValues()).map((w) => Array.from(w));
   const state = model.optimizer ? await model.optimizer.getState() : undefined;
   const slots = state ? Object.values(state.slots).map((s) => Object.values(s).map((v) => Array.from(v.values))) : [];

@@ -2,8 +2,8 @@ import { keep, NeuriteError, random, randomState, setSeed, type Tensor, tidy, va
 import type { Callback, Logs, TrainingModel } from './callbacks.js';
 import { type Batch, type BatchSource, type HostData, hostBatches, permutation, splitHost, toHost } from './data.js';
 import type { SavedPosition } from './format/types.js';
+import type { Model } from './model.js';
 import { ParallelTraining } from './parallel/step.js';
-import type { Sequential } from './sequential.js';
 import { checkTargets } from './targets.js';
 
 /** Options for fit(). */
@@ -131,7 +131,7 @@ interface PassOptions {
 
 /** Runs one pass over the batches: trains when `train`, else evaluates. Returns epoch-level logs. */
 async function pass(
-  model: Sequential,
+  model: Model,
   batches: AsyncIterable<Batch> | Iterable<Batch>,
   { train, onBatch, epoch, parallel, start, signal }: PassOptions,
 ): Promise<{ logs: Logs; stopped?: PassSums }> {
@@ -219,13 +219,13 @@ async function pass(
   return { logs };
 }
 
-function trainingModel(model: Sequential): TrainingModel {
+function trainingModel(model: Model): TrainingModel {
   return model as unknown as TrainingModel;
 }
 
-/** The training loop behind Sequential.fit(). */
+/** The training loop behind Model.fit(). */
 export async function fit(
-  model: Sequential,
+  model: Model,
   x: Tensor | BatchSource,
   yOrOptions?: Tensor | FitOptions,
   maybeOptions?: FitOptions,
@@ -259,7 +259,7 @@ export async function fit(
 
 /** fit() after its options are checked: every epoch, its callbacks and its validation pass. */
 async function trainEpochs(
-  model: Sequential,
+  model: Model,
   x: Tensor | BatchSource,
   yOrOptions: Tensor | FitOptions | undefined,
   options: FitOptions,
@@ -382,7 +382,7 @@ async function trainEpochs(
 }
 
 /** The position fit({ resume: true }) continues from, checked against this call's data. */
-function checkResume(model: Sequential, train: HostData | undefined, batchSize: number): TrainingPosition | undefined {
+function checkResume(model: Model, train: HostData | undefined, batchSize: number): TrainingPosition | undefined {
   const at = model.trainingPosition;
   if (!at) return undefined;
   const fail = (what: string): never => {
@@ -422,7 +422,7 @@ async function skipBatches(source: AsyncGenerator<Batch>, n: number): Promise<As
 
 /** Loss and metrics over arrays or a batch source, in inference mode. */
 export async function evaluate(
-  model: Sequential,
+  model: Model,
   x: Tensor | BatchSource,
   y?: Tensor,
   options: { batchSize?: number } = {},
@@ -438,7 +438,7 @@ export async function evaluate(
   return (await pass(model, iterate(x), { train: false })).logs;
 }
 
-async function checkTargetValues(model: Sequential, host: HostData): Promise<void> {
+async function checkTargetValues(model: Model, host: HostData): Promise<void> {
   const classes = model.outputShape[model.outputShape.length - 1] as number;
   if (model.loss?.targets === 'sparse') {
     for (let i = 0; i < host.y.length; i++) {

@@ -9,6 +9,8 @@ export interface LayerActivationValues {
   /** The output shape with the batch axis first (which must be 1), e.g. [1, 26, 26, 8] or [1, 10]. */
   shape: number[];
   values: Float32Array;
+  /** The nodes it reads (a graph's merge shows 'from a + b'); from `activations(x)`. Optional. */
+  inputs?: string[];
 }
 
 /** How the report draws activations. */

@@ -4,7 +4,14 @@ import { escapeXml } from './internal/svg.js';
 /** What summaryTableHtml() needs: the shape of `model.summary({ print: false })` from @neurite/model. */
 export interface ModelSummaryLike {
   name: string;
-  rows: { name: string; className: string; outputShape: readonly (number | null)[]; params: number }[];
+  rows: {
+    name: string;
+    className: string;
+    outputShape: readonly (number | null)[];
+    params: number;
+    /** A graph's rows: the nodes each reads (shown in a "Connected to" column). */
+    connectedTo?: readonly string[];
+  }[];
   totalParams: number;
   trainableParams: number;
   nonTrainableParams: number;
@@ -42,11 +49,14 @@ export function summaryTableHtml(summary: ModelSummaryLike): string {
         'Pass model.summary({ print: false }).',
     );
   }
+  const graph = summary.rows.some((r) => Array.isArray(r.connectedTo));
   const body = summary.rows
     .map(
       (r) =>
         `<tr><td>${escapeXml(r.name)}</td><td>${escapeXml(r.className)}</td>` +
-        `<td>${escapeXml(shapeText(r.outputShape ?? []))}</td><td class="num">${count(r.params)}</td></tr>`,
+        `<td>${escapeXml(shapeText(r.outputShape ?? []))}</td><td class="num">${count(r.params)}</td>` +
+        (graph ? `<td>${escapeXml((r.connectedTo ?? []).map(String).join(', '))}</td>` : '') +
+        '</tr>',
     )
     .join('');
   const totals = [
@@ -54,10 +64,12 @@ export function summaryTableHtml(summary: ModelSummaryLike): string {
     ['Trainable params', summary.trainableParams],
     ['Non-trainable params', summary.nonTrainableParams],
   ] as const;
-  const foot = totals.map(([k, v]) => `<tr><th colspan="3">${k}</th><td class="num">${count(v)}</td></tr>`).join('');
+  const foot = totals
+    .map(([k, v]) => `<tr><th colspan="3">${k}</th><td class="num">${count(v)}</td>${graph ? '<td></td>' : ''}</tr>`)
+    .join('');
   return (
     `<table class="summary"><caption>Model: ${escapeXml(summary.name ?? '')}</caption>` +
-    '<thead><tr><th>Layer</th><th>Type</th><th>Output shape</th><th>Params</th></tr></thead>' +
+    `<thead><tr><th>Layer</th><th>Type</th><th>Output shape</th><th>Params</th>${graph ? '<th>Connected to</th>' : ''}</tr></thead>` +
     `<tbody>${body}</tbody><tfoot>${foot}</tfoot></table>`
   );
 }

@@ -1,18 +1,21 @@
-import { loadMnist } from '@neurite/datasets';
 import { confusionMatrix } from '@neurite/model';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
+import { datasetOf } from '../checkpoint.js';
+import { classNames, datasetFlag, datasetTitle, loadImages } from '../data.js';
 import { loadMnistModel } from '../models.js';
 import { modelDir } from '../paths.js';
 import { inline, print } from '../terminal.js';
 
 export const evalHelp = `Usage: neurite-mnist eval [options]
 
-Evaluates a trained model on the 10,000 MNIST test images: accuracy, per-class accuracy and the
-confusion matrix (rows: true digit, columns: predicted digit).
+Evaluates a trained model on the 10,000 test images of the dataset it was trained on (MNIST unless
+train had --dataset): accuracy, per-class accuracy and the confusion matrix (rows: true class,
+columns: predicted class).
 
 Options:
   --model <dir>       the model folder (default: the one the last train wrote)
+  --dataset <name>    mnist | fashion-mnist (default: the model's)
   --backend <name>    cpu | wasm | webgpu | auto
   --limit <n>         only the first n test images
   --json              print JSON instead of tables
@@ -22,6 +25,7 @@ Options:
 export async function evaluateCommand(argv: string[]): Promise<number> {
   const { values: v } = parse('eval', argv, {
     model: { type: 'string' },
+    dataset: { type: 'string' },
     limit: { type: 'string' },
     json: { type: 'boolean' },
   });
@@ -31,9 +35,12 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   }
   const dir = await modelDir('eval', v.model as string | undefined);
   const limit = int('eval', 'limit', v.limit as string);
+  const flag = datasetFlag('eval', v.dataset as string | undefined);
   const info = await startBackend(v.backend as string | undefined);
   const { model, batchSize } = await loadMnistModel(dir, 'eval');
-  const { test } = await loadMnist({ limit });
+  const dataset = flag ?? datasetOf(model);
+  const names = classNames(dataset);
+  const { test } = await loadImages(dataset, limit);
   const { x } = test.toTensors();
   const probs = model.predict(x, { batchSize });
   const predicted = Array.from(await probs.argMax(-1).data());
@@ -43,29 +50,30 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const correct = matrix.reduce((n, row, i) => n + row[i], 0);
   const perClass = matrix.map((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
-    return { digit: i, images: total, accuracy: total ? row[i] / total : 0 };
+    return { digit: i, name: names[i], images: total, accuracy: total ? row[i] / total : 0 };
   });
   const accuracy = correct / labels.length;
   if (v.json) {
     print(
       JSON.stringify(
-        { model: dir, backend: info.name, images: labels.length, accuracy, perClass, confusionMatrix: matrix },
+        { model: dir, backend: info.name, dataset, images: labels.length, accuracy, perClass, confusionMatrix: matrix },
         null,
         2,
       ),
     );
     return 0;
   }
-  print(`model: ${inline(dir)} (backend ${info.name})`);
+  print(`model: ${inline(dir)} (backend ${info.name}, ${datasetTitle(dataset)} test images)`);
   print(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${correct} of ${labels.length})\n`);
-  print('digit  images  accuracy');
+  const named = dataset !== 'mnist';
+  print(named ? 'class  images  accuracy  name' : 'digit  images  accuracy');
   for (const p of perClass)
     print(
-      `${String(p.digit).padStart(5)}  ${String(p.images).padStart(6)}  ${(p.accuracy * 100).toFixed(2).padStart(7)}%`,
+      `${String(p.digit).padStart(5)}  ${String(p.images).padStart(6)}  ${(p.accuracy * 100).toFixed(2).padStart(7)}%${named ? `  ${p.name}` : ''}`,
     );
   const w = Math.max(4, ...matrix.flat().map((n) => String(n).length + 1));
   print(
-    `\nconfusion matrix (rows: true digit, columns: predicted)\n${'    '}${Array.from({ length: 10 }, (_, i) => String(i).padStart(w)).join('')}`,
+    `\nconfusion matrix (rows: true ${named ? 'class' : 'digit'}, columns: predicted)\n${'    '}${Array.from({ length: 10 }, (_, i) => String(i).padStart(w)).join('')}`,
   );
   for (const [i, row] of matrix.entries())
     print(`${String(i).padStart(3)} ${row.map((n) => String(n).padStart(w)).join('')}`);

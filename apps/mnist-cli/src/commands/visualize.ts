@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import { loadMnist } from '@neurite/datasets';
 import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
-import { historyOf } from '../checkpoint.js';
+import { datasetOf, historyOf } from '../checkpoint.js';
+import { classNames, datasetTitle, loadImages } from '../data.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage, toMnist } from '../image.js';
 import { checkWritable } from '../io.js';
@@ -71,7 +71,8 @@ export async function visualize(argv: string[]): Promise<number> {
   const dir = await modelDir('visualize', v.model as string | undefined);
   await startBackend(v.backend as string | undefined);
   const { model, batchSize } = await loadMnistModel(dir, 'visualize');
-  const { test } = await loadMnist();
+  const dataset = datasetOf(model);
+  const { test } = await loadImages(dataset, undefined);
   const pixels = input ?? test.images.slice((index as number) * 784, ((index as number) + 1) * 784);
   const report = await buildReport(model, pixels, {
     colormap: colormap as 'viridis',
@@ -79,7 +80,8 @@ export async function visualize(argv: string[]): Promise<number> {
     history: await historyOf(model, dir),
     test,
     batchSize,
-    title: `What ${model.name} sees: ${v.image ? String(v.image) : `MNIST test image ${index} (label ${test.labels[index as number]})`}`,
+    ...(dataset === 'fashion-mnist' ? { labels: [...classNames(dataset)] } : {}),
+    title: `What ${model.name} sees: ${v.image ? String(v.image) : `${datasetTitle(dataset)} test image ${index} (label ${test.labels[index as number]})`}`,
   });
   const files = await writeLayerPngs(out, report);
   await writeReport(join(out, 'report.html'), report);

@@ -4,7 +4,7 @@
 // config round-trips, gradients against central finite differences, agreement with cpu, training vs
 // inference behaviour, and leaks.
 import {
-  grad as gradOf,
+  grads as gradsOf,
   liveTensors,
   setSeed,
   type Tensor,
@@ -25,7 +25,9 @@ export interface LayerSpec {
   /** The layer's config. */
   config: LayerConfig & Record<string, unknown>;
   /** The input shape, batch included; keep it small (webgpu runs on a CPU emulator in CI). */
-  inputShape: number[];
+  inputShape?: number[];
+  /** For a layer taking several inputs (a merge layer): each input's shape, batch included. */
+  inputShapes?: number[][];
   /** True when training-mode output differs from inference (Dropout, BatchNormalization, noise layers). */
   trainingDiffers?: boolean;
   /** Check gradients against finite differences (default true). */
@@ -39,32 +41,50 @@ export interface LayerSpec {
 interface Evaluated {
   output: Float32Array;
   outShape: number[];
-  gradInput: Float32Array | null;
+  /** The gradient with respect to each input. */
+  gradInputs: Float32Array[] | null;
   gradWeights: Float32Array[];
 }
 
-function make(cls: LayerClass, spec: LayerSpec): Layer {
+function shapesOf(cls: LayerClass, spec: LayerSpec): number[][] {
+  const shapes = spec.inputShapes ?? (spec.inputShape ? [spec.inputShape] : undefined);
+  if (!shapes || shapes.length === 0 || (spec.inputShape && spec.inputShapes)) {
+    throw new Error(`describeLayer(${cls.className}): give inputShape (one input) or inputShapes (several), not both.`);
+  }
+  return shapes;
+}
+
+function make(cls: LayerClass, spec: LayerSpec, shapes: number[][]): Layer {
   // Fixed weights: a check that passes, passes every run (finite differences near a kink depend on them).
   setSeed(20241125);
   const layer = new cls({ ...spec.config });
-  layer.ensureBuilt([null, ...spec.inputShape.slice(1)]);
+  const unbatched = shapes.map((s) => [null, ...s.slice(1)]);
+  layer.ensureBuilt(layer.takesList ? unbatched : unbatched[0]);
   return layer;
 }
 
-async function evaluate(layer: Layer, x: Tensor, r: Tensor | null, withGrads: boolean): Promise<Evaluated> {
-  const y = layer.apply(x);
+/** The layer run on one input or on a list, as it takes them. */
+function run(layer: Layer, xs: Tensor[], training = false): Tensor {
+  return layer.apply(layer.takesList ? xs : xs[0], { training });
+}
+
+async function evaluate(layer: Layer, xs: Tensor[], r: Tensor | null, withGrads: boolean): Promise<Evaluated> {
+  const y = run(layer, xs);
   const output = (await y.data()) as Float32Array;
   const outShape = [...y.shape];
   y.dispose();
-  if (!withGrads || !r) return { output, outShape, gradInput: null, gradWeights: [] };
-  const loss = (input: Tensor) => layer.apply(input).mul(r).sum();
-  const gx = gradOf(loss)(x);
-  const gradInput = (await gx.data()) as Float32Array;
-  gx.dispose();
+  if (!withGrads || !r) return { output, outShape, gradInputs: null, gradWeights: [] };
+  const loss = (...inputs: Tensor[]) => run(layer, inputs).mul(r).sum();
+  const gxs = gradsOf(loss)(xs);
+  const gradInputs: Float32Array[] = [];
+  for (const g of gxs) {
+    gradInputs.push((await g.data()) as Float32Array);
+    g.dispose();
+  }
   const vars = layer.trainableWeights.map((w) => w.variable);
   const gradWeights: Float32Array[] = [];
   if (vars.length > 0) {
-    const { value, grads } = variableGrads(() => loss(x) as never, vars);
+    const { value, grads } = variableGrads(() => loss(...xs) as never, vars);
     value.dispose();
     for (const v of vars) {
       // A weight the loss does not use (a noise scale at inference, say) has no gradient: it is zero.
@@ -73,7 +93,7 @@ async function evaluate(layer: Layer, x: Tensor, r: Tensor | null, withGrads: bo
       g?.dispose();
     }
   }
-  return { output, outShape, gradInput, gradWeights };
+  return { output, outShape, gradInputs, gradWeights };
 }
 
 /**
@@ -90,45 +110,57 @@ async function evaluate(layer: Layer, x: Tensor, r: Tensor | null, withGrads: bo
 export async function describeLayer(cls: LayerClass, spec: LayerSpec): Promise<void> {
   const title = `${cls.className} ${spec.title ?? JSON.stringify(spec.config)}`;
   const scale = spec.tolerance ?? 1;
-  const xValues = floats(
-    spec.inputShape.reduce((a, b) => a * b, 1),
-    17,
+  const shapes = shapesOf(cls, spec);
+  const xValues = shapes.map((s, i) =>
+    floats(
+      s.reduce((a, b) => a * b, 1),
+      17 + 12 * i,
+    ),
   );
+  const inputs = () => shapes.map((s, i) => tensor(xValues[i], s));
+  const free = (ts: Tensor[]) => {
+    for (const t of ts) t.dispose();
+  };
   const withGrads = spec.gradients ?? true;
+  const batchless = shapes.map((s) => [null, ...s.slice(1)]);
 
   await describeBackends(title, (backend) => {
     it('output shape equals computeOutputShape', () => {
-      const layer = make(cls, spec);
-      const y = layer.apply(tensor(xValues, spec.inputShape));
-      const predicted = layer.computeOutputShape([null, ...spec.inputShape.slice(1)]);
+      const layer = make(cls, spec, shapes);
+      const xs = inputs();
+      const y = run(layer, xs);
+      const predicted = layer.outputShapeFor(layer.takesList ? batchless : batchless[0]);
       expect([null, ...y.shape.slice(1)]).toEqual(predicted);
-      expect(y.shape[0]).toBe(spec.inputShape[0]);
+      expect(y.shape[0]).toBe(shapes[0][0]);
       y.dispose();
+      free(xs);
       layer.dispose();
     });
 
     it('config round-trips through the registry, and the copy computes the same', async () => {
-      const layer = make(cls, spec);
+      const layer = make(cls, spec, shapes);
       const saved = JSON.parse(JSON.stringify(serializeLayer(layer)));
       const copy = layerFromConfig(saved);
       expect(copy.constructor).toBe(cls);
       expect(copy.getConfig()).toEqual(layer.getConfig());
-      copy.ensureBuilt([null, ...spec.inputShape.slice(1)]);
+      copy.ensureBuilt(copy.takesList ? batchless : batchless[0]);
       copy.setWeightValues(await layer.getWeightValues());
-      const x = tensor(xValues, spec.inputShape);
-      const a = await evaluate(layer, x, null, false);
-      const b = await evaluate(copy, x, null, false);
+      const xs = inputs();
+      const a = await evaluate(layer, xs, null, false);
+      const b = await evaluate(copy, xs, null, false);
       expect(b.output).toEqual(a.output);
-      x.dispose();
+      free(xs);
       layer.dispose();
       copy.dispose();
     });
 
     if (withGrads) {
       it('gradients wrt input and weights match central finite differences', async () => {
-        const layer = make(cls, spec);
-        const x = tensor(xValues, spec.inputShape);
-        const outShape = layer.apply(x).shape;
+        const layer = make(cls, spec, shapes);
+        const xs = inputs();
+        const probe = run(layer, xs);
+        const outShape = probe.shape;
+        probe.dispose();
         const r = tensor(
           floats(
             outShape.reduce((a, b) => a * b, 1),
@@ -136,21 +168,29 @@ export async function describeLayer(cls: LayerClass, spec: LayerSpec): Promise<v
           ),
           outShape,
         );
-        const analytic = await evaluate(layer, x, r, true);
-        const lossAt = async (xs: Tensor) => {
-          const l = tidy(() => layer.apply(xs).mul(r).sum());
+        const analytic = await evaluate(layer, xs, r, true);
+        const lossAt = async (at: Tensor[]) => {
+          const l = tidy(() => run(layer, at).mul(r).sum());
           const v = (await l.data())[0];
           l.dispose();
           return v;
         };
-        // Input.
-        const numericX = await finiteDifference(xValues, sampleIndices(xValues.length, 8), async (values) => {
-          const t = tensor(values, spec.inputShape);
-          const v = await lossAt(t);
-          t.dispose();
-          return v;
-        });
-        compareArrays(analytic.gradInput as Float32Array, numericX, `d loss / d input [${backend}]`, scale);
+        // Each input.
+        for (let i = 0; i < shapes.length; i++) {
+          const numericX = await finiteDifference(xValues[i], sampleIndices(xValues[i].length, 8), async (values) => {
+            const t = tensor(values, shapes[i]);
+            const v = await lossAt(xs.map((x, k) => (k === i ? t : x)));
+            t.dispose();
+            return v;
+          });
+          const which = shapes.length > 1 ? ` ${i}` : '';
+          compareArrays(
+            (analytic.gradInputs as Float32Array[])[i],
+            numericX,
+            `d loss / d input${which} [${backend}]`,
+            scale,
+          );
+        }
         // Each trainable weight.
         const weights = layer.trainableWeights;
         for (let w = 0; w < weights.length; w++) {
@@ -160,14 +200,14 @@ export async function describeLayer(cls: LayerClass, spec: LayerSpec): Promise<v
             const t = tensor(values, variable.shape);
             variable.assign(t);
             t.dispose();
-            return lossAt(x);
+            return lossAt(xs);
           });
           const restore = tensor(original, variable.shape);
           variable.assign(restore);
           restore.dispose();
           compareArrays(analytic.gradWeights[w], numeric, `d loss / d ${weights[w].name} [${backend}]`, scale);
         }
-        x.dispose();
+        free(xs);
         r.dispose();
         layer.dispose();
       });
@@ -175,30 +215,42 @@ export async function describeLayer(cls: LayerClass, spec: LayerSpec): Promise<v
 
     if (backend !== 'cpu') {
       it('computes the same outputs and gradients as cpu', async () => {
-        const layer = make(cls, spec);
+        const layer = make(cls, spec, shapes);
         const weights = await layer.getWeightValues();
-        const x = tensor(xValues, spec.inputShape);
-        const outShape = layer.apply(x).shape;
+        const xs = inputs();
+        const probe = run(layer, xs);
+        const outShape = probe.shape;
+        probe.dispose();
         const rValues = floats(
           outShape.reduce((a, b) => a * b, 1),
           29,
         );
         const r = tensor(rValues, outShape);
-        const here = await evaluate(layer, x, r, withGrads);
+        const here = await evaluate(layer, xs, r, withGrads);
         layer.dispose();
+        free(xs);
+        r.dispose();
         await useBackend('cpu');
-        const ref = make(cls, spec);
+        const ref = make(cls, spec, shapes);
         ref.setWeightValues(weights);
-        const xc = tensor(xValues, spec.inputShape);
+        const xc = inputs();
         const rc = tensor(rValues, outShape);
         const there = await evaluate(ref, xc, rc, withGrads);
         ref.dispose();
+        free(xc);
+        rc.dispose();
         const { rtol, atol } = TOLERANCE[backend] ?? TOLERANCE.webgpu;
         const tol = { rtol: rtol * 10 * scale, atol: atol * 10 * scale };
         compareArrays(here.output, there.output, `output [${backend} vs cpu]`, 1, tol);
-        if (here.gradInput && there.gradInput) {
-          compareArrays(here.gradInput, there.gradInput, `d loss / d input [${backend} vs cpu]`, 1, tol);
-        }
+        here.gradInputs?.forEach((g, i) => {
+          compareArrays(
+            g,
+            (there.gradInputs as Float32Array[])[i],
+            `d loss / d input ${i} [${backend} vs cpu]`,
+            1,
+            tol,
+          );
+        });
         here.gradWeights.forEach((g, i) => {
           compareArrays(g, there.gradWeights[i], `d loss / d weight ${i} [${backend} vs cpu]`, 1, tol);
         });
@@ -207,41 +259,41 @@ export async function describeLayer(cls: LayerClass, spec: LayerSpec): Promise<v
     }
 
     it(`${spec.trainingDiffers ? 'behaves differently' : 'behaves the same'} in training, and inference changes no weight`, async () => {
-      const layer = make(cls, spec);
-      const x = tensor(xValues, spec.inputShape);
+      const layer = make(cls, spec, shapes);
+      const xs = inputs();
       const before = await layer.getWeightValues();
-      const inf1 = await evaluate(layer, x, null, false);
-      const inf2 = await evaluate(layer, x, null, false);
+      const inf1 = await evaluate(layer, xs, null, false);
+      const inf2 = await evaluate(layer, xs, null, false);
       expect(inf2.output).toEqual(inf1.output);
       expect(await layer.getWeightValues()).toEqual(before);
       setSeed(5);
-      const yt = layer.apply(x, { training: true });
+      const yt = run(layer, xs, true);
       const train = (await yt.data()) as Float32Array;
       yt.dispose();
       let maxDiff = 0;
       for (let i = 0; i < train.length; i++) maxDiff = Math.max(maxDiff, Math.abs(train[i] - inf1.output[i]));
       if (spec.trainingDiffers) expect(maxDiff, 'training output should differ from inference').toBeGreaterThan(1e-4);
       else expect(maxDiff, 'training output should equal inference').toBeLessThan(1e-5 * scale);
-      x.dispose();
+      free(xs);
       layer.dispose();
     });
 
     it('leaks no tensors (forward in both modes, and gradients)', async () => {
-      const layer = make(cls, spec);
-      const x = tensor(xValues, spec.inputShape);
+      const layer = make(cls, spec, shapes);
+      const xs = inputs();
       const before = liveTensors();
-      layer.apply(x, { training: true }).dispose();
-      layer.apply(x).dispose();
+      run(layer, xs, true).dispose();
+      run(layer, xs).dispose();
       const vars = layer.trainableWeights.map((w) => w.variable);
       if (withGrads && vars.length > 0) {
-        const { value, grads } = variableGrads(() => layer.apply(x, { training: true }).sum() as never, vars);
+        const { value, grads } = variableGrads(() => run(layer, xs, true).sum() as never, vars);
         value.dispose();
         for (const g of Object.values(grads)) g.dispose();
       }
       const after = liveTensors();
       expect(after.tensors).toBe(before.tensors);
       expect(after.dataIds).toBe(before.dataIds);
-      x.dispose();
+      free(xs);
       layer.dispose();
     });
   });

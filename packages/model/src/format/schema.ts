@@ -39,6 +39,13 @@ const shape = list(integer(1), 8);
 const checksum = v.pipe(v.string('a checksum'), v.regex(/^fnv1a32:[0-9a-f]{8}$/, "'fnv1a32:' and 8 hex digits"));
 const classAndConfig = v.object({ className: text(200), config: v.optional(plainObject) }, 'an object');
 
+const nodeName = v.pipe(text(200), v.minLength(1, 'a non-empty name'));
+/** A node of a graph: a name, or [layer name, use] for a shared layer's later use. */
+const nodeRef = v.union(
+  [nodeName, v.tuple([nodeName, integer(0, 999)], 'a [layer, use] pair')],
+  "a node: an input's or a layer's name, or [layer name, use]",
+);
+
 const weightEntry = v.object({ path: text(512), shape, byteOffset: integer(0) }, 'an object');
 const slotEntry = v.object(
   {
@@ -72,11 +79,24 @@ const schema = v.object(
     format: v.literal('neurite-model', '"neurite-model"'),
     formatVersion: integer(1, FORMAT_VERSION),
     name: v.pipe(text(200), v.minLength(1, 'a non-empty string')),
-    inputShape: shape,
+    inputShape: v.optional(shape),
     layers: v.pipe(
-      list(v.object({ className: text(200), config: v.optional(plainObject) }, 'an object'), 10_000),
+      list(
+        v.object(
+          { className: text(200), config: v.optional(plainObject), inbound: v.optional(list(list(nodeRef, 64), 1000)) },
+          'an object',
+        ),
+        10_000,
+      ),
       v.minLength(1, 'a list of at least one layer'),
     ),
+    inputs: v.optional(
+      v.pipe(
+        list(v.object({ name: nodeName, shape }, 'an object'), 64),
+        v.minLength(1, 'a list of at least one input'),
+      ),
+    ),
+    outputs: v.optional(v.pipe(list(nodeRef, 64), v.minLength(1, 'a list of at least one output'))),
     compile: v.nullable(
       v.object(
         { optimizer: classAndConfig, loss: classAndConfig, metrics: v.optional(list(text(64), 32), []) },

@@ -1,8 +1,22 @@
 // model.json's shape as TypeScript types, written out by hand so the published declarations do not
 // depend on the validator's (schema.ts checks at compile time that its schema produces exactly these).
 
-/** The model.json format this version writes, and the newest it reads. */
-export const FORMAT_VERSION = 1;
+/**
+ * The model.json format this version writes, and the newest it reads. Version 2 added graphs (`inputs`,
+ * each layer's `inbound`, `outputs`); version 1 files (a Sequential's `inputShape` and `layers`) still load.
+ */
+export const FORMAT_VERSION = 2;
+
+/** A node in a saved graph: an input's or a layer's name, or [layer, use] for a shared layer's later use. */
+export type NodeRef = string | [string, number];
+
+/** A layer in model.json: its class and config, and in a graph the inputs of each of its uses. */
+export interface LayerEntry {
+  className: string;
+  config?: Record<string, unknown> | undefined;
+  /** A graph's layers only: for each use of the layer, the nodes it reads. */
+  inbound?: NodeRef[][] | undefined;
+}
 
 /** A class name and its plain JSON config (a layer, an optimizer or a loss). */
 export interface ClassAndConfig {
@@ -53,8 +67,13 @@ export interface ModelJSON {
   format: 'neurite-model';
   formatVersion: number;
   name: string;
-  inputShape: number[];
-  layers: ClassAndConfig[];
+  /** A Sequential's input shape, without batch (a graph gives its shapes in `inputs`). */
+  inputShape?: number[] | undefined;
+  layers: LayerEntry[];
+  /** A graph's inputs, in order. */
+  inputs?: { name: string; shape: number[] }[] | undefined;
+  /** A graph's outputs, in order. */
+  outputs?: NodeRef[] | undefined;
   compile: { optimizer: ClassAndConfig; loss: ClassAndConfig; metrics: string[] } | null;
   weights: {
     file: string;

@@ -2,9 +2,8 @@
 // words, and the one function both sides use to compute a shard's gradient, so that the two can only
 // differ by the shard they are given.
 import { keep, type NamedTensorMap, type Tensor, type Variable, variableGrads } from '@neurite/core';
-import type { SerializedLayer } from '@neurite/layers';
 import type { Loss } from '@neurite/losses';
-import type { Sequential } from '../sequential.js';
+import type { ArchitectureJSON, Model } from '../model.js';
 
 /** Int32 words per worker in the control buffer. */
 export const CONTROL_WORDS = 8;
@@ -45,7 +44,7 @@ export interface WorkerInit {
   backend: string;
   /** The main thread's getWasmDir(), so that a worker's wasm backend loads the same binaries. */
   wasmDir: string;
-  model: { name: string; inputShape: number[]; layers: SerializedLayer[] };
+  model: ArchitectureJSON;
   loss: { className: string; config: Record<string, unknown> };
   /** Every weight in model order. */
   weights: { path: string; shape: number[] }[];
@@ -103,7 +102,7 @@ export function shardSizes(n: number, parts: number): number[] {
  * the gradient's scope, so the caller disposes them.
  */
 export function shardGradients(
-  model: Sequential,
+  model: Model,
   loss: Loss,
   vars: Variable[],
   xs: Tensor,

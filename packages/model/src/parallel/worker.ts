@@ -5,7 +5,8 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { NeuriteError, setSeed, setWasmDir, type Tensor, tensor, tidy, useBackend } from '@neurite/core';
 import { type Layer, layerFromConfig } from '@neurite/layers';
 import { getLoss, type Loss } from '@neurite/losses';
-import { Sequential } from '../sequential.js';
+import { assemble } from '../architecture.js';
+import type { Model } from '../model.js';
 import {
   COMMAND,
   CONTROL_WORDS,
@@ -27,7 +28,7 @@ const init = workerData as WorkerInit;
 const port = parentPort as NonNullable<typeof parentPort>;
 const post = (m: WorkerMessage) => port.postMessage(m);
 
-async function setup(): Promise<{ model: Sequential; loss: Loss }> {
+async function setup(): Promise<{ model: Model; loss: Loss }> {
   setWasmDir(init.wasmDir);
   await useBackend(init.backend as never);
   if (init.workerSetup) {
@@ -46,7 +47,7 @@ async function setup(): Promise<{ model: Sequential; loss: Loss }> {
       );
     }
   });
-  const model = new Sequential(layers, { name: init.model.name, inputShape: init.model.inputShape });
+  const model = assemble(init.model, layers);
   model.build();
   const here = [model.weights.map((w) => w.path).join(', '), model.trainableWeights.map((w) => w.path).join(', ')];
   const there = [init.weights.map((w) => w.path).join(', '), init.trainable.join(', ')];
@@ -66,7 +67,7 @@ function makeTensor(view: Float32Array, n: number, shape: number[], dtype: 'floa
   return tensor(values, [n, ...shape], dtype);
 }
 
-function run(model: Sequential, loss: Loss): void {
+function run(model: Model, loss: Loss): void {
   const control = new Int32Array(init.control, init.index * CONTROL_WORDS * 4, CONTROL_WORDS);
   const weightValues = new Float32Array(init.weightBuffer);
   const weights = model.weights;

@@ -69,7 +69,11 @@ export function renderReportBody(report: ActivationReport, dataUri: (image: Rgba
     const v = layerVisual(layer, i, i === report.layers.length - 1, options);
     out.push(
       `<section class="layer" data-layer="${escapeXml(layer.name)}"><h3>${escapeXml(layer.name)} ` +
-        `<span class="class">${escapeXml(layer.className)}</span> <code>[${layer.shape.join(', ')}]</code></h3>` +
+        `<span class="class">${escapeXml(layer.className)}</span> <code>[${layer.shape.join(', ')}]</code>` +
+        (Array.isArray(layer.inputs) && layer.inputs.length > 0
+          ? ` <span class="from">from ${layer.inputs.map((n) => escapeXml(String(n))).join(' + ')}</span>`
+          : '') +
+        '</h3>' +
         `${v.chart ?? img(v.image, dataUri, `${layer.name} output`, 480)}<p class="note">${escapeXml(v.note)}</p></section>`,
     );
   });
