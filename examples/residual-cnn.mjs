@@ -23,7 +23,9 @@ await useBackend('cpu');
 
 const conv = (filters, name, { kernelSize = 3, strides = 1 } = {}) =>
   new Conv2D({ filters, kernelSize, strides, padding: 'same', useBias: false, name });
-const bn = (name) => new BatchNormalization({ name });
+// Momentum 0.9 (Keras's default is 0.99): over a few epochs the moving statistics, which inference uses,
+// then keep up with weights that are still changing fast.
+const bn = (name) => new BatchNormalization({ momentum: 0.9, name });
 const relu = (name) => new Activation({ activation: 'relu', name });
 
 /** One residual block: two 3x3 convolutions beside a shortcut, joined by Add. */

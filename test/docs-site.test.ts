@@ -40,6 +40,7 @@ describe('the docs site', () => {
     const pages = [
       '/',
       '/guide/getting-started.html',
+      '/guide/graphs.html',
       '/backends.html',
       '/guide/writing-a-layer-plugin.html',
       '/guide/noisy-dense-plugin.html',

@@ -26,6 +26,7 @@ export default defineConfig({
         items: [
           { text: 'Getting started', link: '/guide/getting-started' },
           { text: 'Backends', link: '/backends' },
+          { text: 'From Sequential to graphs', link: '/guide/graphs' },
           { text: 'Writing a layer plugin', link: '/guide/writing-a-layer-plugin' },
           { text: 'The NoisyDense plugin', link: '/guide/noisy-dense-plugin' },
           { text: 'The model file format', link: '/model-format' },
