@@ -1,55 +1,8 @@
+// Model inputs: symbolic tensors without a layer (the class lives in layer.ts, beside the Layer that makes them).
 import { NeuriteError } from '@neurite/core';
-import type { Layer, Shape } from './layer.js';
+import { SymbolicTensor } from './layer.js';
 
-/**
- * One application of a layer in a graph: the layer, the symbolic tensors it took, and (through the
- * SymbolicTensor that points back here) the one it made. A model input is a node without a layer.
- */
-export interface GraphNode {
-  /** The layer applied; undefined for a model input. */
-  readonly layer: Layer | undefined;
-  /** What the layer took, in order (empty for a model input). */
-  readonly inputs: readonly SymbolicTensor[];
-  /** A model input's name (undefined for a layer's node). */
-  readonly inputName?: string;
-}
-
-/**
- * A tensor that holds no values, only a shape (batch null) and the node that makes it: what `input()`
- * returns and what a layer applied to one returns. A model is the graph between some of them.
- *
- * @example
- * ```ts
- * import { Dense, input } from '@neurite/layers';
- * const x = input({ shape: [4], name: 'features' });
- * const h = new Dense({ units: 3 }).apply(x);
- * console.log(String(x), h.shape); // SymbolicTensor 'features' [null, 4] [ null, 3 ]
- * ```
- */
-export class SymbolicTensor {
-  /** The shape, batch (first) null. */
-  readonly shape: Shape;
-  /** The node that makes this tensor. */
-  readonly node: GraphNode;
-
-  constructor(shape: Shape, node: GraphNode) {
-    this.shape = shape;
-    this.node = node;
-  }
-
-  /** The input's name, or the name of the layer that makes it. */
-  get name(): string {
-    return this.node.layer?.name ?? (this.node.inputName as string);
-  }
-
-  get rank(): number {
-    return this.shape.length;
-  }
-
-  toString(): string {
-    return `SymbolicTensor '${this.name}' [${this.shape.map((d) => d ?? 'null').join(', ')}]`;
-  }
-}
+export { type GraphNode, SymbolicTensor } from './layer.js';
 
 let inputCount = 0;
 

@@ -15,16 +15,7 @@ export {
 } from './callbacks.js';
 export type { Batch, BatchSource } from './data.js';
 export { DEFAULT_MAX_BYTES, MAX_MODEL_JSON_BYTES } from './format/layout.js';
-export {
-  type CheckedModel,
-  checkModelJson,
-  FORMAT_VERSION,
-  fromArtifacts,
-  type LoadLimits,
-  type LoadOptions,
-  type ModelJSON,
-  toArtifacts,
-} from './io.js';
+export { loadModel } from './load.js';
 export {
   binaryAccuracy,
   categoricalAccuracy,
@@ -48,7 +39,17 @@ export {
   model,
   type NodeRef,
 } from './model.js';
-export { loadModel, type SaveOptions, type SaveStep, saveModel } from './node_io.js';
+export {
+  type CheckedModel,
+  checkModelJson,
+  FORMAT_VERSION,
+  fromArtifacts,
+  type LoadLimits,
+  type LoadOptions,
+  type ModelJSON,
+} from './read.js';
+export { type SaveOptions, type SaveStep, saveModel } from './save.js';
 export { Sequential, sequential } from './sequential.js';
 export type { ModelSummary, SummaryRow } from './summary.js';
 export type { FitOptions, History, TrainingPosition } from './training.js';
+export { type ModelArtifacts, toArtifacts } from './write.js';

@@ -10,11 +10,12 @@ import {
 } from '@neurite/layers';
 import { getLoss, type Loss, type LossSpec } from '@neurite/losses';
 import { getOptimizer, type Optimizer } from '@neurite/optimizers';
+import type { ArchitectureJSON, FitModel, NodeRef } from './contract.js';
 import type { BatchSource } from './data.js';
-import type { NodeRef, SavedPosition } from './format/types.js';
+import type { SavedPosition } from './format/types.js';
 import { type Graph, nodeName, showShape, traceGraph } from './graph.js';
 import { getMetric, type Metric } from './metrics.js';
-import type { SaveOptions } from './node_io.js';
+import type { SaveOptions } from './save.js';
 import { type ModelSummary, summarizeGraph } from './summary.js';
 import { evaluate, type FitOptions, fit, type History } from './training.js';
 
@@ -59,20 +60,7 @@ export interface ModelArgs {
   name?: string;
 }
 
-export type { NodeRef } from './format/types.js';
-
-/** The architecture part of model.json: a Sequential's stack, or a graph's inputs, layers (with their inbound nodes) and outputs. */
-export interface ArchitectureJSON {
-  name: string;
-  /** A Sequential's input shape (without batch). */
-  inputShape?: number[] | undefined;
-  /** Each layer once, in weight order; in a graph each lists its uses' inputs in `inbound`. */
-  layers: (SerializedLayer & { inbound?: NodeRef[][] | undefined })[];
-  /** A graph's inputs. */
-  inputs?: { name: string; shape: number[] }[] | undefined;
-  /** A graph's outputs. */
-  outputs?: NodeRef[] | undefined;
-}
+export type { ArchitectureJSON, NodeRef } from './contract.js';
 
 let modelCount = 0;
 // Set while a loader assembles a model from a file: its weights come from the file, after checks.
@@ -114,7 +102,7 @@ function isTensorLike(v: unknown): v is Tensor {
  * console.log(net.predict(zeros([2, 8, 8, 1])).shape, net.summary({ print: false }).totalParams); // [2, 3] 203
  * ```
  */
-export class Model {
+export class Model implements FitModel {
   static className = 'Model';
   readonly name: string;
   /** Each layer once, in the order of its first use (the order of the weights). */
@@ -421,7 +409,7 @@ export class Model {
    * or as this one (see saveModel).
    */
   async save(dir: string, options: SaveOptions = {}): Promise<void> {
-    const { saveModel } = await import('./node_io.js');
+    const { saveModel } = await import('./save.js');
     return saveModel(this, dir, options);
   }
 

@@ -1,8 +1,8 @@
 import { NeuriteError, type Tensor } from '@neurite/core';
-import type { Model } from './model.js';
+import type { FitModel } from './contract.js';
 
 /** Checks that targets fit the model's output and its loss, before any step runs. */
-export function checkTargets(model: Model, y: Tensor, what: string): void {
+export function checkTargets(model: FitModel, y: Tensor, what: string): void {
   const out = model.outputShape;
   const loss = model.loss?.className ?? '';
   const kind = model.loss?.targets ?? 'dense';

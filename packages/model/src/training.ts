@@ -1,8 +1,8 @@
 import { keep, NeuriteError, random, randomState, setSeed, type Tensor, tidy, variableGrads } from '@neurite/core';
 import type { Callback, Logs, TrainingModel } from './callbacks.js';
+import type { FitModel } from './contract.js';
 import { type Batch, type BatchSource, type HostData, hostBatches, permutation, splitHost, toHost } from './data.js';
 import type { SavedPosition } from './format/types.js';
-import type { Model } from './model.js';
 import { ParallelTraining } from './parallel/step.js';
 import { checkTargets } from './targets.js';
 
@@ -131,7 +131,7 @@ interface PassOptions {
 
 /** Runs one pass over the batches: trains when `train`, else evaluates. Returns epoch-level logs. */
 async function pass(
-  model: Model,
+  model: FitModel,
   batches: AsyncIterable<Batch> | Iterable<Batch>,
   { train, onBatch, epoch, parallel, start, signal }: PassOptions,
 ): Promise<{ logs: Logs; stopped?: PassSums }> {
@@ -219,13 +219,13 @@ async function pass(
   return { logs };
 }
 
-function trainingModel(model: Model): TrainingModel {
+function trainingModel(model: FitModel): TrainingModel {
   return model as unknown as TrainingModel;
 }
 
-/** The training loop behind Model.fit(). */
+/** The training loop behind FitModel.fit(). */
 export async function fit(
-  model: Model,
+  model: FitModel,
   x: Tensor | BatchSource,
   yOrOptions?: Tensor | FitOptions,
   maybeOptions?: FitOptions,
@@ -259,7 +259,7 @@ export async function fit(
 
 /** fit() after its options are checked: every epoch, its callbacks and its validation pass. */
 async function trainEpochs(
-  model: Model,
+  model: FitModel,
   x: Tensor | BatchSource,
   yOrOptions: Tensor | FitOptions | undefined,
   options: FitOptions,
@@ -382,7 +382,7 @@ async function trainEpochs(
 }
 
 /** The position fit({ resume: true }) continues from, checked against this call's data. */
-function checkResume(model: Model, train: HostData | undefined, batchSize: number): TrainingPosition | undefined {
+function checkResume(model: FitModel, train: HostData | undefined, batchSize: number): TrainingPosition | undefined {
   const at = model.trainingPosition;
   if (!at) return undefined;
   const fail = (what: string): never => {
@@ -422,7 +422,7 @@ async function skipBatches(source: AsyncGenerator<Batch>, n: number): Promise<As
 
 /** Loss and metrics over arrays or a batch source, in inference mode. */
 export async function evaluate(
-  model: Model,
+  model: FitModel,
   x: Tensor | BatchSource,
   y?: Tensor,
   options: { batchSize?: number } = {},
@@ -438,7 +438,7 @@ export async function evaluate(
   return (await pass(model, iterate(x), { train: false })).logs;
 }
 
-async function checkTargetValues(model: Model, host: HostData): Promise<void> {
+async function checkTargetValues(model: FitModel, host: HostData): Promise<void> {
   const classes = model.outputShape[model.outputShape.length - 1] as number;
   if (model.loss?.targets === 'sparse') {
     for (let i = 0; i < host.y.length; i++) {

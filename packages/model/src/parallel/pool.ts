@@ -3,7 +3,7 @@
 import type { Worker } from 'node:worker_threads';
 import { backendInfo, getWasmDir, NeuriteError, type Variable } from '@neurite/core';
 import { getLoss } from '@neurite/losses';
-import type { Model } from '../model.js';
+import type { FitModel } from '../contract.js';
 import {
   COMMAND,
   CONTROL_WORDS,
@@ -44,7 +44,7 @@ export interface HostBatch {
  * Throws unless `fit(..., { workers })` can run here: Node's worker_threads and a cpu or wasm backend.
  * Called before any data is read, so a bad setup fails at once.
  */
-export function checkWorkersSupported(model: Model, workers: number): void {
+export function checkWorkersSupported(model: FitModel, workers: number): void {
   const how = `fit with workers: ${workers}`;
   const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
   if (!node || typeof SharedArrayBuffer !== 'function' || typeof Atomics?.wait !== 'function') {
@@ -139,7 +139,7 @@ export class WorkerPool {
 
   /** Starts `workers - 1` workers with a replica of the model, sized for the first batch. */
   static async start(
-    model: Model,
+    model: FitModel,
     vars: Variable[],
     batch: HostBatch,
     options: { workers: number; workerSetup?: string | URL },
@@ -193,7 +193,7 @@ export class WorkerPool {
     return pool;
   }
 
-  private static layoutFor(model: Model, vars: Variable[], batch: HostBatch, workers: number): ShardLayout {
+  private static layoutFor(model: FitModel, vars: Variable[], batch: HostBatch, workers: number): ShardLayout {
     const out = model.outputShape.slice(1);
     if (out.some((d) => d === null)) {
       throw new NeuriteError(
@@ -227,13 +227,13 @@ export class WorkerPool {
   }
 
   /** Whether this pool trains exactly `vars` (a callback may freeze a layer between epochs). */
-  trains(model: Model, vars: Variable[]): boolean {
+  trains(model: FitModel, vars: Variable[]): boolean {
     const byVariable = new Map(model.weights.map((w) => [w.variable, w.path]));
     return vars.length === this.trainable.length && vars.every((v, i) => byVariable.get(v) === this.trainable[i]);
   }
 
   /** Copies every weight's current value where the workers read it at the start of a step. */
-  async writeWeights(model: Model): Promise<void> {
+  async writeWeights(model: FitModel): Promise<void> {
     let at = 0;
     for (const w of model.weights) {
       this.weightValues.set((await w.variable.data()) as Float32Array, at);
@@ -245,7 +245,7 @@ export class WorkerPool {
    * Copies each worker's shard of the batch into its buffer and wakes it. `sizes[0]` samples, the first,
    * are the main thread's; `seeds[i]` seeds worker i's random ops. Workers with an empty shard sleep on.
    */
-  dispatch(model: Model, vars: Variable[], batch: HostBatch, sizes: number[], seeds: number[]): void {
+  dispatch(model: FitModel, vars: Variable[], batch: HostBatch, sizes: number[], seeds: number[]): void {
     if (this.failure) throw this.failure;
     const need = WorkerPool.layoutFor(model, vars, batch, this.size);
     const l = this.layout;

@@ -3,7 +3,7 @@
 // differ by the shard they are given.
 import { keep, type NamedTensorMap, type Tensor, type Variable, variableGrads } from '@neurite/core';
 import type { Loss } from '@neurite/losses';
-import type { ArchitectureJSON, Model } from '../model.js';
+import type { ArchitectureJSON, FitModel } from '../contract.js';
 
 /** Int32 words per worker in the control buffer. */
 export const CONTROL_WORDS = 8;
@@ -102,7 +102,7 @@ export function shardSizes(n: number, parts: number): number[] {
  * the gradient's scope, so the caller disposes them.
  */
 export function shardGradients(
-  model: Model,
+  model: FitModel,
   loss: Loss,
   vars: Variable[],
   xs: Tensor,

@@ -1,7 +1,7 @@
 // One data-parallel training step on the main thread: shard the batch, compute shard 0 here while the
 // workers compute the others, combine the gradients weighted by shard size, apply the optimizer once.
 import { concat, type NamedTensorMap, nextSeed, type Tensor, tensor, tidy, type Variable } from '@neurite/core';
-import type { Model } from '../model.js';
+import type { FitModel } from '../contract.js';
 import { checkWorkersSupported, type HostBatch, WorkerPool } from './pool.js';
 import { shardGradients, shardSizes } from './protocol.js';
 
@@ -10,14 +10,14 @@ export class ParallelTraining {
   private pool?: WorkerPool;
 
   constructor(
-    model: Model,
+    model: FitModel,
     private readonly options: { workers: number; workerSetup?: string | URL },
   ) {
     checkWorkersSupported(model, options.workers);
   }
 
   /** One step on the batch: returns the loss and the metric counts, as the single-thread step does. */
-  async step(model: Model, vars: Variable[], xs: Tensor, ys: Tensor): Promise<[Tensor, Tensor[]]> {
+  async step(model: FitModel, vars: Variable[], xs: Tensor, ys: Tensor): Promise<[Tensor, Tensor[]]> {
     const batch: HostBatch = {
       x: await xs.data(),
       y: await ys.data(),
@@ -47,7 +47,7 @@ function shardTensor(a: ArrayLike<number>, n: number, shape: number[], dtype: st
 }
 
 async function parallelStep(
-  model: Model,
+  model: FitModel,
   pool: WorkerPool,
   vars: Variable[],
   ys: Tensor,

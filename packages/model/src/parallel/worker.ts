@@ -6,7 +6,7 @@ import { NeuriteError, setSeed, setWasmDir, type Tensor, tensor, tidy, useBacken
 import { type Layer, layerFromConfig } from '@neurite/layers';
 import { getLoss, type Loss } from '@neurite/losses';
 import { assemble } from '../architecture.js';
-import type { Model } from '../model.js';
+import type { FitModel } from '../contract.js';
 import {
   COMMAND,
   CONTROL_WORDS,
@@ -28,7 +28,7 @@ const init = workerData as WorkerInit;
 const port = parentPort as NonNullable<typeof parentPort>;
 const post = (m: WorkerMessage) => port.postMessage(m);
 
-async function setup(): Promise<{ model: Model; loss: Loss }> {
+async function setup(): Promise<{ model: FitModel; loss: Loss }> {
   setWasmDir(init.wasmDir);
   await useBackend(init.backend as never);
   if (init.workerSetup) {
@@ -67,7 +67,7 @@ function makeTensor(view: Float32Array, n: number, shape: number[], dtype: 'floa
   return tensor(values, [n, ...shape], dtype);
 }
 
-function run(model: Model, loss: Loss): void {
+function run(model: FitModel, loss: Loss): void {
   const control = new Int32Array(init.control, init.index * CONTROL_WORDS * 4, CONTROL_WORDS);
   const weightValues = new Float32Array(init.weightBuffer);
   const weights = model.weights;
