@@ -18,7 +18,9 @@ export interface LiveTensors {
  * import { liveTensors, tidy, ones, useBackend } from '@neurite/core';
  * await useBackend('cpu');
  * const before = liveTensors();
- * tidy(() => ones([4]).mul(2));
+ * tidy(() => {
+ *   ones([4]).mul(2); // made and freed inside the scope (a tensor tidy returns would be kept)
+ * });
  * console.log(liveTensors().tensors === before.tensors); // true
  * ```
  */

@@ -37,7 +37,8 @@ export interface AugmentOptions {
  * await useBackend('cpu');
  * const image = new Float32Array(9); // 3 x 3, one bright pixel in the centre
  * image[4] = 1;
- * console.log(Array.from(transformImage(image, 3, 3, { dx: 1 }))); // the pixel moves right: index 5
+ * // The pixel moves one to the right: index 5.
+ * console.log(Array.from(transformImage(image, 3, 3, { dx: 1 }))); // [0, 0, 0, 0, 0, 1, 0, 0, 0]
  * ```
  */
 export function transformImage(image: Float32Array, width: number, height: number, t: ImageTransform): Float32Array {

@@ -29,11 +29,13 @@ const shape = (s: number[]): string => `[${s.join(', ')}]`;
  * const ds = Dataset.fromArrays({ x: new Float32Array(10), y: new Float32Array(5), xShape: [2], yShape: [] });
  * const batches = ds.batch(2);
  * console.log(batches.count); // 3
+ * const shapes: string[] = [];
  * for await (const { xs, ys } of batches) {
- *   console.log(xs.shape, ys.shape); // [ 2, 2 ] [ 2 ] twice, then [ 1, 2 ] [ 1 ]
+ *   shapes.push(`x [${xs.shape}] y [${ys.shape}]`);
  *   xs.dispose();
  *   ys.dispose();
  * }
+ * console.log(shapes); // [ 'x [2,2] y [2]', 'x [2,2] y [2]', 'x [1,2] y [1]' ]
  * ```
  */
 export class BatchedDataset implements AsyncIterable<Batch> {

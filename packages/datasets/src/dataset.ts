@@ -43,11 +43,13 @@ function checkCount(where: string, name: string, n: number): void {
  * const y = new Float32Array([0, 1, 0, 1, 0]);
  * const ds = Dataset.fromArrays({ x, y, xShape: [2], yShape: [1] }).shuffle(1).take(4);
  * for await (const s of ds) console.log(Array.from(s.x), s.y[0]); // 4 of the 5 samples, shuffled
+ * const shapes: string[] = [];
  * for await (const { xs, ys } of ds.batch(3)) {
- *   console.log(xs.shape, ys.shape); // [ 3, 2 ] [ 3, 1 ], then [ 1, 2 ] [ 1, 1 ]
+ *   shapes.push(`x [${xs.shape}] y [${ys.shape}]`);
  *   xs.dispose();
  *   ys.dispose();
  * }
+ * console.log(shapes); // [ 'x [3,2] y [3,1]', 'x [1,2] y [1,1]' ]
  * ```
  */
 export class Dataset implements AsyncIterable<Sample> {

@@ -11,7 +11,7 @@ const PIXELS = Float32Array.from({ length: 256 }, (_, v) => v / 255);
  * import { useBackend } from '@neurite/core';
  * import { normalizePixels } from '@neurite/datasets';
  * await useBackend('cpu');
- * console.log(Array.from(normalizePixels(new Uint8Array([0, 51, 255])))); // [ 0, 0.20000000298023224, 1 ] (0.2 as float32)
+ * console.log(Array.from(normalizePixels(new Uint8Array([0, 51, 255])))); // [ 0, 0.2, 1 ]
  * ```
  */
 export function normalizePixels(u8: Uint8Array): Float32Array {

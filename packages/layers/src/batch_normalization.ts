@@ -27,7 +27,7 @@ export interface BatchNormalizationConfig extends LayerConfig {
  * await useBackend('cpu');
  * const bn = new BatchNormalization({ momentum: 0.5 });
  * const y = bn.apply(tensor([[1], [3]]), { training: true });
- * console.log(await y.data(), await bn.weight('movingMean').data()); // about [-1, 1], [1]
+ * console.log(await y.data(), await bn.weight('movingMean').data()); // about [-1, 1] [1]
  * ```
  */
 export class BatchNormalization extends Layer<BatchNormalizationConfig> {

@@ -14,7 +14,8 @@ import type { ReductionOptions } from './types.js';
  * await useBackend('cpu');
  * const options: SparseCategoricalCrossentropyOptions = { fromLogits: true, reduction: 'sum' };
  * const loss = sparseCategoricalCrossentropy(tensor1d([0, 1], 'int32'), tensor2d([[0, 0], [0, 0]]), options);
- * console.log((await loss.data())[0].toFixed(4)); // 1.3863 (2 log 2)
+ * // 2 log 2:
+ * console.log((await loss.data())[0].toFixed(4)); // 1.3863
  * ```
  */
 export interface SparseCategoricalCrossentropyOptions extends ReductionOptions {

@@ -568,8 +568,10 @@ function checkShape(model: string, what: string, want: number[], x: { shape: num
  *
  * @example
  * ```ts
+ * import { useBackend } from '@neurite/core';
  * import { Concatenate, Dense, input } from '@neurite/layers';
  * import { model } from '@neurite/model';
+ * await useBackend('cpu'); // model() makes the weights
  * const age = input({ shape: [1], name: 'age' });
  * const history = input({ shape: [12], name: 'history' });
  * const joined = new Concatenate().apply([age, new Dense({ units: 4, activation: 'relu' }).apply(history)]);

@@ -23,7 +23,8 @@ export interface AdagradOptions extends OptimizerOptions {
  * const w = variable(tensor([1, -2]));
  * const opt = new Adagrad({ learningRate: 0.1, initialAccumulatorValue: 0 });
  * opt.minimize(() => w.square().sum());
- * console.log(Array.from(await w.data())); // about [ 0.9, -1.9 ]: the first step is lr * sign(g)
+ * // The first step is lr * sign(g).
+ * console.log(Array.from(await w.data())); // about [ 0.9, -1.9 ]
  * opt.dispose();
  * ```
  */

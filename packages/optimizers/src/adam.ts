@@ -28,7 +28,8 @@ export interface AdamOptions extends OptimizerOptions {
  * const w = variable(tensor([1, -2]));
  * const opt = new Adam({ learningRate: 0.1 });
  * opt.minimize(() => w.square().sum());
- * console.log(Array.from(await w.data())); // about [ 0.9, -1.9 ]: Adam's first step is lr * sign(g)
+ * // Adam's first step is lr * sign(g).
+ * console.log(Array.from(await w.data())); // about [ 0.9, -1.9 ]
  * opt.dispose();
  * ```
  */

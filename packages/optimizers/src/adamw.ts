@@ -21,7 +21,8 @@ export interface AdamWOptions extends AdamOptions {
  * const w = variable(tensor([1, -2]));
  * const opt = new AdamW({ learningRate: 0.1, weightDecay: 0.5 });
  * opt.applyGradients([{ variable: w, grad: tensor([0, 0]) }]);
- * console.log(Array.from(await w.data())); // [ 0.95, -1.9 ]: decay only, w -= 0.1 * 0.5 * w
+ * // Decay only, w -= 0.1 * 0.5 * w.
+ * console.log(Array.from(await w.data())); // [ 0.95, -1.9 ]
  * opt.dispose();
  * ```
  */

@@ -91,7 +91,8 @@ export class RMSprop extends Optimizer {
  * const w = variable(tensor([1, -2]));
  * const opt = rmsprop({ learningRate: 0.01 });
  * opt.minimize(() => w.square().sum());
- * console.log(Array.from(await w.data())); // about [ 0.968, -1.968 ]: lr * g / sqrt(0.1 g^2)
+ * // Lr * g / sqrt(0.1 g^2).
+ * console.log(Array.from(await w.data())); // about [ 0.968, -1.968 ]
  * opt.dispose();
  * ```
  */
