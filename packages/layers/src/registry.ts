@@ -2,23 +2,45 @@ import { NeuriteError } from '@neurite/core';
 import { Activation } from './activation.js';
 import { Add } from './add.js';
 import { Average } from './average.js';
+import { AveragePooling1D } from './average_pooling1d.js';
 import { AveragePooling2D } from './average_pooling2d.js';
 import { BatchNormalization } from './batch_normalization.js';
 import { Concatenate } from './concatenate.js';
+import { Conv1D } from './conv1d.js';
 import { Conv2D } from './conv2d.js';
+import { Conv2DTranspose } from './conv2d_transpose.js';
+import { Cropping2D } from './cropping2d.js';
 import { Dense } from './dense.js';
+import { DepthwiseConv2D } from './depthwise_conv2d.js';
 import { Dot } from './dot.js';
 import { Dropout } from './dropout.js';
+import { ELU } from './elu.js';
+import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
+import { GaussianNoise } from './gaussian_noise.js';
+import { GlobalAveragePooling1D } from './global_average_pooling1d.js';
 import { GlobalAveragePooling2D } from './global_average_pooling2d.js';
+import { GlobalMaxPooling2D } from './global_max_pooling2d.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LayerNormalization } from './layer_normalization.js';
+import { LeakyReLU } from './leaky_relu.js';
+import { MaxPooling1D } from './max_pooling1d.js';
 import { MaxPooling2D } from './max_pooling2d.js';
 import { Maximum } from './maximum.js';
 import { Minimum } from './minimum.js';
 import { Multiply } from './multiply.js';
+import { Permute } from './permute.js';
+import { PReLU } from './prelu.js';
+import { ReLU } from './relu.js';
+import { RepeatVector } from './repeat_vector.js';
+import { Rescaling } from './rescaling.js';
 import { Reshape } from './reshape.js';
+import { SeparableConv2D } from './separable_conv2d.js';
+import { Softmax } from './softmax.js';
+import { SpatialDropout2D } from './spatial_dropout2d.js';
 import { Subtract } from './subtract.js';
+import { UpSampling2D } from './up_sampling2d.js';
+import { ZeroPadding2D } from './zero_padding2d.js';
 
 /** A layer class the registry can rebuild from JSON: it has a static className and takes its config. */
 export interface LayerClass {
@@ -45,16 +67,38 @@ export const builtinLayers: LayerClass[] = [
   Minimum,
   Multiply,
   Subtract,
+  AveragePooling1D,
   AveragePooling2D,
   BatchNormalization,
+  Conv1D,
   Conv2D,
+  Conv2DTranspose,
+  Cropping2D,
   Dense,
+  DepthwiseConv2D,
   Dropout,
+  ELU,
+  Embedding,
   Flatten,
+  GaussianNoise,
+  GlobalAveragePooling1D,
   GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
   LayerNormalization,
+  LeakyReLU,
+  MaxPooling1D,
   MaxPooling2D,
+  Permute,
+  PReLU,
+  ReLU,
+  RepeatVector,
+  Rescaling,
   Reshape,
+  SeparableConv2D,
+  Softmax,
+  SpatialDropout2D,
+  UpSampling2D,
+  ZeroPadding2D,
 ];
 
 const byKey = new Map<string, LayerClass>(builtinLayers.map((c) => [`neurite>${c.className}`, c]));

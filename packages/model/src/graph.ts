@@ -98,6 +98,9 @@ export function traceGraph(model: string, inputs: SymbolicTensor[], outputs: Sym
     if (n === 0) {
       layers.push(layer);
       claim(layer.name, layer, `a ${layer.className}`);
+      // A model used as a layer: its layers' names are weight paths of this model too.
+      const inner = (layer as { innerNames?: () => string[] }).innerNames?.() ?? [];
+      for (const name of inner) claim(name, `${layer.name}/${name}`, `a layer of the nested model '${layer.name}'`);
     }
     uses.set(layer, n + 1);
     use.set(t, n);

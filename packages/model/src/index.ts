@@ -39,6 +39,7 @@ export {
   model,
   type NodeRef,
 } from './model.js';
+export { ModelLayer } from './nested.js';
 export {
   type CheckedModel,
   checkModelJson,

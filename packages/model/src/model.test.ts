@@ -356,3 +356,86 @@ await describeBackends('a residual graph', (backend) => {
 });
 void MaxPooling2D;
 void Flatten;
+
+describe('a model used as a layer', () => {
+  beforeEach(async () => {
+    await useBackend('cpu');
+  });
+
+  const encoder = () => {
+    const x = input({ shape: [4], name: 'enc_in' });
+    const h = new Dense({ units: 3, activation: 'tanh', name: 'enc_hidden' }).apply(x);
+    return model({ inputs: x, outputs: new Dense({ units: 2, name: 'enc_code' }).apply(h), name: 'encoder' });
+  };
+
+  it('runs inside another graph with its own weights, trains them, and saves and reloads them', async () => {
+    const enc = encoder();
+    const a = input({ shape: [4], name: 'a' });
+    const b = input({ shape: [4], name: 'b' });
+    // Used twice: a siamese pair through one encoder.
+    const diff = new Subtract({ name: 'diff' }).apply([enc.apply(a), enc.apply(b)]);
+    const outer = model({ inputs: [a, b], outputs: diff, name: 'pair' });
+    expect(outer.layers.map((l) => l.className)).toEqual(['Model', 'Subtract']);
+    expect(outer.weights.map((w) => w.path)).toEqual([
+      'enc_hidden/kernel',
+      'enc_hidden/bias',
+      'enc_code/kernel',
+      'enc_code/bias',
+    ]);
+    const s = outer.summary({ print: false });
+    expect(s.rows.map((r) => [r.name, r.params])).toEqual([
+      ['a', 0],
+      ['b', 0],
+      ['encoder', 23],
+      ['encoder:1', 0],
+      ['diff', 0],
+    ]);
+    const x = randomUniform([3, 4], -1, 1, 'float32', 1);
+    const y = randomUniform([3, 4], -1, 1, 'float32', 2);
+    // The outer model computes what the encoder computes, on each side.
+    const want = enc.predict(x).sub(enc.predict(y));
+    expectClose(await values(outer.predict([x, y])), await values(want), 'cpu');
+    // Training the outer model trains the encoder's weights (they are the same variables).
+    const before = await enc.getWeightValues();
+    outer.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    expect(() => outer.fit(x, zeros([3, 2]))).toThrow('the model has 2 inputs and 1 output;');
+    const single = model({ inputs: a, outputs: enc.apply(a), name: 'wrapped' });
+    single.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await single.fit(x, zeros([3, 2]), { epochs: 1, batchSize: 3 });
+    expect(await enc.getWeightValues()).not.toEqual(before);
+    // Saved and loaded: the nested model comes back from its config, weights in place.
+    const dir = join(mkdtempSync(join(tmpdir(), 'neurite-nested-')), 'pair');
+    await outer.save(dir);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.layers[0].className).toBe('neurite>Model');
+    expect(json.layers[0].config.layers.map((l: { config: { name: string } }) => l.config.name)).toEqual([
+      'enc_hidden',
+      'enc_code',
+    ]);
+    expect(json.layers[0].inbound).toEqual([['a'], ['b']]);
+    const loaded = await loadModel(dir);
+    expect(await values(loaded.predict([x, y]))).toEqual(await values(outer.predict([x, y])));
+    expect(loaded.weights.length).toBe(4);
+  });
+
+  it('refuses a name used inside and outside, and a model of several outputs', () => {
+    const enc = encoder();
+    const a = input({ shape: [4], name: 'a' });
+    const clash = new Dense({ units: 1, name: 'enc_code' }).apply(enc.apply(a));
+    expect(() => model({ inputs: a, outputs: clash, name: 'm' })).toThrow(
+      "model 'm': two parts of the model are named 'enc_code' (a layer of the nested model 'encoder' and a Dense).",
+    );
+    const x = input({ shape: [2] });
+    const two = model({
+      inputs: x,
+      outputs: [new Dense({ units: 1, name: 'p' }).apply(x), new Dense({ units: 1, name: 'q' }).apply(x)],
+      name: 'two',
+    });
+    expect(() => two.apply(input({ shape: [2] }))).toThrow(
+      "Model 'two' has 2 outputs; a model used as a layer has one",
+    );
+    expect(() => enc.apply(input({ shape: [5] }))).toThrow(
+      "Model 'encoder' used as a layer takes input 'enc_in' of shape [null, 4]; it was given [null, 5].",
+    );
+  });
+});

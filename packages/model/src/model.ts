@@ -77,6 +77,8 @@ export function unbuilt<T>(fn: () => T): T {
   }
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function isTensorLike(v: unknown): v is Tensor {
   return typeof v === 'object' && v !== null && 'dataId' in v && 'shape' in v;
 }
@@ -104,6 +106,9 @@ function isTensorLike(v: unknown): v is Tensor {
  */
 export class Model implements FitModel {
   static className = 'Model';
+  /** @internal Set by nested.ts: the adapter that lets a model be a layer of another. */
+  static asLayer?: (m: Model) => Layer;
+  private nested?: Layer;
   readonly name: string;
   /** Each layer once, in the order of its first use (the order of the weights). */
   readonly layers: Layer[] = [];
@@ -156,6 +161,31 @@ export class Model implements FitModel {
   /** The symbolic inputs, in order. */
   get inputs(): SymbolicTensor[] {
     return [...this.graph().inputs];
+  }
+
+  /**
+   * Uses the model as a layer inside another graph: applied to symbolic tensors, it returns the output
+   * of this whole model as one node (a model with one output). Its weights stay this model's: training
+   * the outer model trains them, and a save of the outer model holds them.
+   *
+   * @example
+   * ```ts
+   * import { useBackend, zeros } from '@neurite/core';
+   * import { Dense, input } from '@neurite/layers';
+   * import { model } from '@neurite/model';
+   * await useBackend('cpu');
+   * const x = input({ shape: [4] });
+   * const encoder = model({ inputs: x, outputs: new Dense({ units: 2, name: 'code' }).apply(x), name: 'encoder' });
+   * const image = input({ shape: [4], name: 'image' });
+   * const outer = model({ inputs: image, outputs: new Dense({ units: 1, name: 'score' }).apply(encoder.apply(image)) });
+   * console.log(outer.layers.map((l) => l.name), outer.predict(zeros([3, 4])).shape); // [ 'encoder', 'score' ] [ 3, 1 ]
+   * ```
+   */
+  apply(x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    if (!Model.asLayer)
+      throw new NeuriteError('Model.apply: import @neurite/model (its index) to use models as layers.');
+    this.nested ??= Model.asLayer(this);
+    return this.nested.apply(x);
   }
 
   /** Every layer node, each after the nodes it reads, without computing anything. */
@@ -534,7 +564,7 @@ export class Model implements FitModel {
     const g = this.traced;
     if (g && (g.inputs.length !== 1 || g.outputs.length !== 1)) {
       throw new NeuriteError(
-        `${this.name}.${what}: the model has ${g.inputs.length} inputs and ${g.outputs.length} outputs; ${what}() trains and ` +
+        `${this.name}.${what}: the model has ${plural(g.inputs.length, 'input')} and ${plural(g.outputs.length, 'output')}; ${what}() trains and ` +
           'evaluates models with one input and one output in this version (predict, predictAll, activations and save work ' +
           'with any number). Train each output as its own model, or join the inputs with Concatenate.',
       );

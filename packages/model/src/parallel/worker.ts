@@ -6,6 +6,8 @@ import { NeuriteError, setSeed, setWasmDir, type Tensor, tensor, tidy, useBacken
 import { type Layer, layerFromConfig } from '@neurite/layers';
 import { getLoss, type Loss } from '@neurite/losses';
 import { assemble } from '../architecture.js';
+// Registers the nested-model layer, so a graph holding a model as a layer rebuilds here too.
+import '../nested.js';
 import type { FitModel } from '../contract.js';
 import {
   COMMAND,

@@ -1,0 +1,134 @@
+import { avgPool, maxPool, NeuriteError, type Tensor, type Tensor4D, tensor4d } from '@neurite/core';
+import { convOutputLength } from './internal/conv.js';
+import { oneOf, show } from './internal/validate.js';
+import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
+
+/** The options MaxPooling1D and AveragePooling1D share. */
+export interface Pooling1DConfigBase {
+  /** Window length; default 2. */
+  poolSize?: number | [number];
+  /** Step between windows; default the pool size. */
+  strides?: number | [number];
+  /** 'valid' (default) keeps only whole windows; 'same' pads so that steps / strides windows come out. */
+  padding?: 'same' | 'valid';
+}
+
+export interface Pooling1DSettings {
+  pool: number;
+  stride: number;
+  padding: 'same' | 'valid';
+}
+
+function positiveLength(owner: string, key: string, value: unknown): number {
+  const v = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+    throw new NeuriteError(
+      `${owner}: ${key} must be a positive integer or a list of one, e.g. 2 or [2]. Received: ${key}=${show(value)}.`,
+    );
+  }
+  return v;
+}
+
+/** Checks a 1-D pooling config (MaxPooling1D's and AveragePooling1D's). */
+export function pooling1DSettings(owner: string, config: Pooling1DConfigBase): Pooling1DSettings {
+  const pool = positiveLength(owner, 'poolSize', config.poolSize ?? 2);
+  const stride = positiveLength(owner, 'strides', config.strides ?? pool);
+  const padding = oneOf(owner, 'padding', config.padding ?? 'valid', ['same', 'valid'] as const);
+  return { pool, stride, padding };
+}
+
+/**
+ * Pools `[batch, steps, channels]` as a `[batch, steps, 1, channels]` image with a `pool x 1` window,
+ * the way Keras and tfjs-layers do, so that each backend's 2-D pooling kernels and gradients serve.
+ */
+export function pool1d(kind: 'max' | 'avg', x: Tensor, s: Pooling1DSettings): Tensor {
+  const [b, steps, c] = x.shape as number[];
+  const image = x.reshape([b, steps, 1, c]) as Tensor4D;
+  const y: Tensor =
+    kind === 'max'
+      ? maxPool(image, [s.pool, 1], [s.stride, 1], s.padding)
+      : s.padding === 'same'
+        ? avgPoolSame(image, steps, s)
+        : avgPool(image, [s.pool, 1], [s.stride, 1], 'valid');
+  return y.reshape([b, y.shape[1] as number, c]);
+}
+
+/**
+ * Average pooling with padding 'same', each window divided by the number of steps it covers (as Keras).
+ * Not tfjs's avgPool(..., 'same'): its forward pass divides so, but its AvgPoolGrad kernel (tfjs 4.22, on
+ * cpu, wasm and webgpu) divides every window by the full pool size, so edge windows get a wrong
+ * gradient. Zero padding, a 'valid' average times the pool size (a window sum), and a division by a
+ * constant count give the same values with correct gradients on every backend.
+ */
+function avgPoolSame(image: Tensor4D, steps: number, s: Pooling1DSettings): Tensor {
+  const out = Math.ceil(steps / s.stride);
+  const total = Math.max((out - 1) * s.stride + s.pool - steps, 0);
+  const before = Math.floor(total / 2);
+  const padded = image.pad([
+    [0, 0],
+    [before, total - before],
+    [0, 0],
+    [0, 0],
+  ]);
+  const sums = avgPool(padded as Tensor4D, [s.pool, 1], [s.stride, 1], 'valid').mul(s.pool);
+  const counts = Array.from({ length: out }, (_, i) => {
+    const start = i * s.stride - before;
+    return Math.min(start + s.pool, steps) - Math.max(start, 0);
+  });
+  return sums.div(tensor4d(counts, [1, out, 1, 1]));
+}
+
+export function pool1dOutputShape(inputShape: Shape, s: Pooling1DSettings): Shape {
+  const [b, steps, c] = inputShape;
+  return [b, convOutputLength(steps, s.pool, s.stride, s.padding), c];
+}
+
+/** Throws when a 'valid' window is longer than the input's steps. */
+export function checkPool1dFits(layer: Layer, shape: Shape, s: Pooling1DSettings): void {
+  const steps = shape[1];
+  if (s.padding === 'valid' && steps !== null && steps < s.pool) {
+    throw new NeuriteError(
+      `${layer.className} '${layer.name}': a window of ${s.pool} steps with padding 'valid' does not fit an input ` +
+        `of ${steps} steps. Received shape [${shape.map((d) => d ?? 'null').join(', ')}]. ` +
+        "Use padding 'same' or a smaller poolSize.",
+    );
+  }
+}
+
+export interface MaxPooling1DConfig extends LayerConfig, Pooling1DConfigBase {}
+
+/**
+ * Keeps the largest value of each window (default 2 steps, stride 2) of a `[batch, steps, channels]` input.
+ *
+ * @example
+ * ```ts
+ * import { useBackend, tensor3d } from '@neurite/core';
+ * import { MaxPooling1D } from '@neurite/layers';
+ * await useBackend('cpu');
+ * const x = tensor3d([1, 5, 2, 4, 3, 0], [1, 6, 1]);
+ * console.log(Array.from(await new MaxPooling1D({ poolSize: 2 }).apply(x).data())); // [ 5, 4, 3 ]
+ * ```
+ */
+export class MaxPooling1D extends Layer<MaxPooling1DConfig> {
+  static override className = 'MaxPooling1D';
+  protected override inputRank = { rank: 3, description: '[batch, steps, channels]' };
+  private readonly settings: Pooling1DSettings;
+
+  constructor(config: MaxPooling1DConfig = {}) {
+    super(config);
+    this.settings = pooling1DSettings('MaxPooling1D', config);
+  }
+
+  override call(x: Tensor, _options: CallOptions): Tensor {
+    return pool1d('max', x, this.settings);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return pool1dOutputShape(inputShape, this.settings);
+  }
+
+  protected override checkInput(shape: Shape): void {
+    super.checkInput(shape);
+    checkPool1dFits(this, shape, this.settings);
+  }
+}
