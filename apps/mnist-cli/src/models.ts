@@ -1,6 +1,6 @@
 import { NeuriteError } from '@neurite/core';
 import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '@neurite/layers';
-import { loadModel, type Model, modelFromJSON, type Sequential, sequential } from '@neurite/model';
+import { loadModel, type Model, ModelLayer, modelFromJSON, type Sequential, sequential } from '@neurite/model';
 import { UsageError } from './errors.js';
 import { readJsonFile } from './io.js';
 
@@ -145,8 +145,7 @@ export function checkMnistModel(model: Model, command: string, source: string): 
     );
   }
   const shape = model.outputShape;
-  let values = 0;
-  for (const n of model.nodes) values += n.outputShape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1);
+  const values = valuesPerImage(model);
   if (shape.length !== 2 || shape[1] !== 10) {
     throw new UsageError(
       `${command}: ${source} ends in output shape [${shape.map((d) => d ?? 'null').join(', ')}]; MNIST needs [null, 10], one probability per digit. ` +
@@ -158,6 +157,16 @@ export function checkMnistModel(model: Model, command: string, source: string): 
       `${command}: ${source}'s layers produce ${values} values per image; neurite-mnist handles models of up to ${MAX_ACTIVATIONS}. ` +
         'Use fewer filters or units.',
     );
+  }
+  return values;
+}
+
+/** The values every node makes for one image, a nested model's nodes included (each time it is used). */
+function valuesPerImage(model: Model): number {
+  let values = 0;
+  for (const n of model.nodes) {
+    values += n.outputShape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1);
+    if (n.layer instanceof ModelLayer) values += valuesPerImage(n.layer.model);
   }
   return values;
 }

@@ -185,6 +185,37 @@ describe('neurite-mnist train --model <graph file>', () => {
         "train: BAD: layers[3] ('stem_pool') reads 'stme_relu', which is neither an input nor a layer of the graph.",
       ],
     ];
+    // A nested model's own layers count toward the CLI's limit on values per image.
+    const wide = {
+      name: 'wide',
+      inputs: [{ name: 'image', shape: [28, 28, 1] }],
+      layers: [
+        {
+          className: 'Model',
+          config: {
+            name: 'inner',
+            inputs: [{ name: 'x', shape: [28, 28, 1] }],
+            layers: [
+              {
+                className: 'Conv2D',
+                config: { name: 'wide_conv', filters: 400, kernelSize: 1 },
+                inbound: [['x']],
+              },
+              { className: 'GlobalAveragePooling2D', config: { name: 'gap' }, inbound: [['wide_conv']] },
+            ],
+            outputs: ['gap'],
+          },
+          inbound: [['image']],
+        },
+        { className: 'Dense', config: { name: 'output', units: 10, activation: 'softmax' }, inbound: [['inner']] },
+      ],
+      outputs: ['output'],
+    };
+    const wideFile = join(work, 'wide.json');
+    writeFileSync(wideFile, JSON.stringify(wide));
+    const w = run('train', '--model', wideFile, '--out', join(work, 'never'), '--backend', 'cpu');
+    expect(w.code, w.out).toBe(2);
+    expect(w.err).toContain(`train: ${wideFile}'s layers produce 314410 values per image`);
     for (const [edit, message] of cases) {
       const j = JSON.parse(JSON.stringify(resnet));
       edit(j);
