@@ -136,7 +136,7 @@ export function checkMnistModel(model: Model, command: string, source: string): 
   if (inputs.length !== 1 || input.length !== 3 || input[0] !== 28 || input[1] !== 28 || input[2] !== 1) {
     throw new UsageError(
       `${command}: ${source} takes inputs of shape ${inputs.map((t) => `[${t.shape.slice(1).join(', ')}]`).join(' and ')}; ` +
-        'MNIST images are one input of [28, 28, 1]. Use a model made for MNIST.',
+        `MNIST images are ${inputs.length === 1 ? '' : 'one input of '}[28, 28, 1]. Use a model made for MNIST.`,
     );
   }
   if (model.outputs.length !== 1) {

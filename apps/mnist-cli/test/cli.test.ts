@@ -201,8 +201,11 @@ describe('train options', () => {
     const bad = join(work, 'bad.json');
     writeFileSync(bad, JSON.stringify({ layers: [{ className: 'Dense9', config: {} }] }));
     const b = run('train', '--model', bad, '--out', join(work, 'bad-out'));
-    expect(b.code).toBe(1);
-    expect(b.err).toContain("Unknown layer 'Dense9'. Registered: neurite>Activation");
+    // A bad --model file is bad usage (exit 2), with the layer at fault named.
+    expect(b.code).toBe(2);
+    expect(b.err).toContain(
+      `train: ${bad}: layers[0] ("Dense9"): Unknown layer 'Dense9'. Registered: neurite>Activation`,
+    );
     expect(existsSync(join(work, 'bad-out'))).toBe(false);
   });
 });
