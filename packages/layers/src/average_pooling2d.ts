@@ -6,13 +6,18 @@ export interface AveragePooling2DConfig extends LayerConfig, Pooling2DConfigBase
 
 /**
  * Keeps the mean of each window (default 2x2, stride 2) of a `[batch, height, width, channels]` input.
+ * With padding 'same', a window at the edge averages only the cells it covers, as Keras, and so does
+ * its gradient.
  *
  * @example
  * ```ts
- * import { useBackend, zeros } from '@neurite/core';
+ * import { tensor4d, useBackend, zeros } from '@neurite/core';
  * import { AveragePooling2D } from '@neurite/layers';
  * await useBackend('cpu');
  * console.log(new AveragePooling2D({ poolSize: 2 }).apply(zeros([1, 26, 26, 32])).shape); // [1, 13, 13, 32]
+ * const x = tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+ * const same = new AveragePooling2D({ poolSize: 2, padding: 'same' });
+ * console.log(Array.from(await same.apply(x).data())); // [ 3, 4.5, 7.5, 9 ]
  * ```
  */
 export class AveragePooling2D extends Layer<AveragePooling2DConfig> {
