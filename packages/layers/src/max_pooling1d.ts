@@ -1,5 +1,6 @@
-import { avgPool, maxPool, NeuriteError, type Tensor, type Tensor4D, tensor4d } from '@neurite/core';
+import { avgPool, maxPool, NeuriteError, type Tensor, type Tensor4D } from '@neurite/core';
 import { convOutputLength } from './internal/conv.js';
+import { avgPoolSame } from './internal/pooling.js';
 import { oneOf, show } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
 
@@ -48,34 +49,9 @@ export function pool1d(kind: 'max' | 'avg', x: Tensor, s: Pooling1DSettings): Te
     kind === 'max'
       ? maxPool(image, [s.pool, 1], [s.stride, 1], s.padding)
       : s.padding === 'same'
-        ? avgPoolSame(image, steps, s)
+        ? avgPoolSame(image, [s.pool, 1], [s.stride, 1]) // not tfjs's 'same': see internal/pooling.ts
         : avgPool(image, [s.pool, 1], [s.stride, 1], 'valid');
   return y.reshape([b, y.shape[1] as number, c]);
-}
-
-/**
- * Average pooling with padding 'same', each window divided by the number of steps it covers (as Keras).
- * Not tfjs's avgPool(..., 'same'): its forward pass divides so, but its AvgPoolGrad kernel (tfjs 4.22, on
- * cpu, wasm and webgpu) divides every window by the full pool size, so edge windows get a wrong
- * gradient. Zero padding, a 'valid' average times the pool size (a window sum), and a division by a
- * constant count give the same values with correct gradients on every backend.
- */
-function avgPoolSame(image: Tensor4D, steps: number, s: Pooling1DSettings): Tensor {
-  const out = Math.ceil(steps / s.stride);
-  const total = Math.max((out - 1) * s.stride + s.pool - steps, 0);
-  const before = Math.floor(total / 2);
-  const padded = image.pad([
-    [0, 0],
-    [before, total - before],
-    [0, 0],
-    [0, 0],
-  ]);
-  const sums = avgPool(padded as Tensor4D, [s.pool, 1], [s.stride, 1], 'valid').mul(s.pool);
-  const counts = Array.from({ length: out }, (_, i) => {
-    const start = i * s.stride - before;
-    return Math.min(start + s.pool, steps) - Math.max(start, 0);
-  });
-  return sums.div(tensor4d(counts, [1, out, 1, 1]));
 }
 
 export function pool1dOutputShape(inputShape: Shape, s: Pooling1DSettings): Shape {
