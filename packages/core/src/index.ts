@@ -21,9 +21,12 @@ export { NeuriteError } from './errors.js';
 export { jsonDepth } from './json.js';
 export { countLeaks, type LiveTensors, liveTensors } from './memory.js';
 export {
+  createRng,
   dropout,
   multinomial,
   nextSeed,
+  permutation,
+  type Rng,
   random,
   randomGamma,
   randomNormal,

@@ -71,22 +71,5 @@ export function* hostBatches(d: HostData, batchSize: number, order?: Uint32Array
   }
 }
 
-/** A seeded Fisher-Yates permutation of [0, n): the same seed gives the same order on any backend. */
-export function permutation(n: number, seed: number): Uint32Array {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let s = seed >>> 0 || 1;
-  for (let i = n - 1; i > 0; i--) {
-    // xorshift32
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    const j = s % (i + 1);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
-}
+/** The seeded shuffle order of fit's epochs: core's one permutation. */
+export { permutation } from '@neurite/core';
