@@ -90,6 +90,12 @@ export async function buildModel(spec: string): Promise<Model> {
     }
     throw e;
   }
+  const applications = model.graphSize();
+  if (applications > MAX_LAYERS) {
+    throw new UsageError(
+      `train: ${spec} runs ${applications} layers per image (nested models counted at each use); neurite-mnist trains models of up to ${MAX_LAYERS}.`,
+    );
+  }
   // Sizes from the architecture alone, before any weight exists: a file cannot make training allocate gigabytes.
   let params: number;
   try {

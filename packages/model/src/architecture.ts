@@ -4,6 +4,7 @@
 // (every name resolves, no cycle, every layer used) and names the layer at fault when they do not.
 import { NeuriteError } from '@neurite/core';
 import { input, type Layer, layerFromConfig, type SymbolicTensor } from '@neurite/layers';
+import { quoted } from './format/schema.js';
 import type { NodeRef } from './format/types.js';
 import type { Model } from './model.js';
 import { Model as GraphModel, unbuilt } from './model.js';
@@ -102,12 +103,17 @@ export function assemble(j: Architecture, layers: Layer[]): Model {
   const waiting = new Map<string, number[]>();
   const missing = deps.map((d) => new Set(d.filter((k) => !made.has(k))).size);
   deps.forEach((d, i) => {
-    for (const k of new Set(d)) if (!made.has(k)) waiting.set(k, [...(waiting.get(k) ?? []), i]);
+    for (const k of new Set(d)) {
+      if (made.has(k)) continue;
+      const list = waiting.get(k);
+      if (list) list.push(i);
+      else waiting.set(k, [i]);
+    }
   });
   const ready = nodes.map((_, i) => i).filter((i) => missing[i] === 0);
   let applied = 0;
-  while (ready.length > 0) {
-    const i = ready.shift() as number;
+  for (let next = 0; next < ready.length; next++) {
+    const i = ready[next];
     const n = nodes[i];
     const layer = layers[n.layer];
     const ins = deps[i].map((k) => made.get(k) as SymbolicTensor);
@@ -127,13 +133,21 @@ export function assemble(j: Architecture, layers: Layer[]): Model {
     const indexOf = new Map(nodes.map((n, i) => [nodeKey(n.layer, n.use), i]));
     let at = missing.findIndex((m) => m > 0);
     const path: number[] = [];
-    while (!path.includes(at)) {
+    const seen = new Map<number, number>();
+    while (!seen.has(at)) {
+      seen.set(at, path.length);
       path.push(at);
       at = indexOf.get(deps[at].find((k) => !made.has(k)) as string) as number;
     }
-    const loop = [...path.slice(path.indexOf(at)), at].map((i) => `'${layers[nodes[i].layer].name}'`);
+    const cycle = [...path.slice(seen.get(at)), at];
+    const label = (i: number) =>
+      quoted(nodes[i].use > 0 ? `${layers[nodes[i].layer].name}:${nodes[i].use}` : layers[nodes[i].layer].name);
+    const shown =
+      cycle.length > 9
+        ? [...cycle.slice(0, 8).map(label), `... (${cycle.length - 9} more)`, label(at)]
+        : cycle.map(label);
     throw new NeuriteError(
-      `the graph has a cycle: ${loop.join(' reads ')}. A model is a directed acyclic graph: break the loop.`,
+      `the graph has a cycle: ${shown.join(' reads ')}. A model is a directed acyclic graph: break the loop.`,
     );
   }
   const outputs = outKeys.map((k) => made.get(k) as SymbolicTensor);
@@ -182,8 +196,26 @@ const isRef = (r: unknown) =>
  * ```
  */
 export function modelFromJSON(json: unknown): Model {
+  if (nesting >= MAX_NESTING) {
+    throw new NeuriteError(
+      `modelFromJSON: models nest more than ${MAX_NESTING} levels deep (a model used as a layer of a model used as a layer ...). Flatten the architecture.`,
+    );
+  }
+  nesting++;
+  try {
+    return fromJSON(json);
+  } finally {
+    nesting--;
+  }
+}
+
+/** The deepest nesting of models as layers that modelFromJSON builds. */
+export const MAX_NESTING = 16;
+let nesting = 0;
+
+function fromJSON(json: unknown): Model {
   const bad = (what: string): never => {
-    throw new NeuriteError(`modelFromJSON: ${what}`);
+    throw new NeuriteError(nesting > 1 ? what : `modelFromJSON: ${what}`);
   };
   if (!isObject(json)) return bad(`expected an object with "layers". Received: ${typeof json}.`);
   const { name, inputShape, inputs, outputs } = json;

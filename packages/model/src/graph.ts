@@ -99,8 +99,8 @@ export function traceGraph(model: string, inputs: SymbolicTensor[], outputs: Sym
       layers.push(layer);
       claim(layer.name, layer, `a ${layer.className}`);
       // A model used as a layer: its layers' names are weight paths of this model too.
-      const inner = (layer as { innerNames?: () => string[] }).innerNames?.() ?? [];
-      for (const name of inner) claim(name, `${layer.name}/${name}`, `a layer of the nested model '${layer.name}'`);
+      const inner = (layer as { innerLayers?: () => Layer[] }).innerLayers?.() ?? [];
+      for (const l of inner) claim(l.name, l, `a layer of the nested model '${layer.name}'`);
     }
     uses.set(layer, n + 1);
     use.set(t, n);

@@ -17,7 +17,17 @@ import {
   MaxPooling2D,
   Subtract,
 } from '@neurite/layers';
-import { checkModelJson, fromArtifacts, loadModel, Model, model, Sequential, toArtifacts } from '@neurite/model';
+import {
+  checkModelJson,
+  fromArtifacts,
+  loadModel,
+  Model,
+  ModelLayer as ModelLayerForTest,
+  model,
+  modelFromJSON,
+  Sequential,
+  toArtifacts,
+} from '@neurite/model';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 /** A small residual CNN: a stem, one identity block and one block with a 1x1 projection, as the guide's. */
@@ -439,3 +449,78 @@ describe('a model used as a layer', () => {
     );
   });
 });
+
+describe('graphs a hostile file or a careless program makes', () => {
+  beforeEach(async () => {
+    await useBackend('cpu');
+  });
+
+  it('assembles a node read by 10,000 others in linear time, and names a long cycle briefly', () => {
+    const layers = [
+      { className: 'Dense', config: { name: 'a', units: 2 }, inbound: [['x']] },
+      ...Array.from({ length: 9_999 }, (_, i) => ({
+        className: 'Add',
+        config: { name: `s${i}` },
+        inbound: [['a', i === 0 ? 'a' : `s${i - 1}`]],
+      })),
+    ];
+    const t0 = performance.now();
+    const net = modelFromJSON({ name: 'fan', inputs: [{ name: 'x', shape: [2] }], layers, outputs: ['s9998'] });
+    expect(net.graphSize()).toBe(10_000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    const cyc = Array.from({ length: 5000 }, (_, i) => ({
+      className: 'Add',
+      config: { name: `c${i}` },
+      inbound: [['x', `c${(i + 1) % 5000}`]],
+    }));
+    let message = '';
+    try {
+      modelFromJSON({ name: 'cyc', inputs: [{ name: 'x', shape: [2] }], layers: cyc, outputs: ['c0'] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("the graph has a cycle: 'c0' reads 'c1' reads");
+    expect(message).toContain('(4992 more)');
+    expect(message.length).toBeLessThan(400);
+  });
+
+  it('refuses duplicate weight paths through nesting, saves that loadModel would refuse, and bad batch sizes', async () => {
+    const x = input({ shape: [2], name: 'x' });
+    const inner = model({ inputs: x, outputs: new Dense({ units: 2, name: 'd' }).apply(x), name: 'inner' });
+    expect(
+      () =>
+        new Sequential([new ModelLayerForTest({ model: inner }), new Dense({ units: 2, name: 'd' })], {
+          inputShape: [2],
+        }),
+    ).toThrow("a layer named 'd' is already in the model");
+    const wide = input({ shape: [2], name: 'w' });
+    const many = new Add({ name: 'many' }).apply(Array.from({ length: 70 }, () => wide));
+    const big = model({ inputs: wide, outputs: many, name: 'big' });
+    await expect(toArtifacts(big, false)).rejects.toThrow(
+      'big.save: loadModel would refuse this model, so it is not saved',
+    );
+    expect(() => inner.predict(zeros([3, 2]), { batchSize: 0 })).toThrow(
+      'inner.predict: batchSize must be a positive integer. Received: batchSize=0.',
+    );
+    expect(() => model(undefined as never)).toThrow('model({ inputs, outputs }) needs its inputs and outputs');
+    expect(() => modelFromJSON(nestDeep(20))).toThrow('models nest more than 16 levels deep');
+  });
+});
+
+function nestDeep(depth: number): Record<string, unknown> {
+  let m: Record<string, unknown> = {
+    name: 'm0',
+    inputs: [{ name: 'i0', shape: [2] }],
+    layers: [{ className: 'Dense', config: { name: 'd0', units: 2 }, inbound: [['i0']] }],
+    outputs: ['d0'],
+  };
+  for (let k = 1; k <= depth; k++) {
+    m = {
+      name: `m${k}`,
+      inputs: [{ name: `i${k}`, shape: [2] }],
+      layers: [{ className: 'Model', config: m, inbound: [[`i${k}`]] }],
+      outputs: [m.name],
+    };
+  }
+  return m;
+}

@@ -134,7 +134,14 @@ export class Model implements FitModel {
     if (typeof this.name !== 'string' || this.name === '') {
       throw new NeuriteError(`model: name must be a non-empty string. Received: name=${JSON.stringify(args?.name)}.`);
     }
-    if (!args) return; // a Sequential: its graph follows its layers
+    if (!args) {
+      if (new.target === Model) {
+        throw new NeuriteError(
+          'model({ inputs, outputs }) needs its inputs and outputs, e.g. model({ inputs: x, outputs: y }).',
+        );
+      }
+      return; // a Sequential: its graph follows its layers
+    }
     const list = (v: unknown, what: string): SymbolicTensor[] => {
       const l = Array.isArray(v) ? v : [v];
       if (l.length === 0 || !isSymbolic(l)) {
@@ -200,6 +207,19 @@ export class Model implements FitModel {
     }));
   }
 
+  /** Layer applications in the model, a nested model's own counted at each of its uses. */
+  graphSize(cache = new Map<Model, number>()): number {
+    const known = cache.get(this);
+    if (known !== undefined) return known;
+    let n = 0;
+    for (const node of this.nodes) {
+      const inner = (node.layer as { model?: unknown }).model;
+      n += 1 + (inner instanceof Model ? inner.graphSize(cache) : 0);
+    }
+    cache.set(this, n);
+    return n;
+  }
+
   /** The symbolic outputs, in order. */
   get outputs(): SymbolicTensor[] {
     return [...this.graph().outputs];
@@ -239,9 +259,19 @@ export class Model implements FitModel {
     const first = new Map<Layer, SymbolicTensor>();
     for (const t of g.nodes) if (g.use.get(t) === 0) first.set(t.node.layer as Layer, t);
     const out: { layer: Layer; weight: PlannedWeight }[] = [];
+    const paths = new Set<string>();
     for (const layer of this.layers) {
       const t = first.get(layer) as SymbolicTensor;
-      for (const weight of layer.planWeights(shapesFor(layer, t))) out.push({ layer, weight });
+      for (const weight of layer.planWeights(shapesFor(layer, t))) {
+        if (paths.has(weight.path)) {
+          throw new NeuriteError(
+            `${this.name}: two weights are named '${weight.path}' (a layer name used twice, inside a nested model and beside it, say). ` +
+              'A save finds weights by these names: give each layer a unique name.',
+          );
+        }
+        paths.add(weight.path);
+        out.push({ layer, weight });
+      }
     }
     return out;
   }
@@ -294,6 +324,11 @@ export class Model implements FitModel {
   /** Every output's predictions in inference mode, in order, computed `batchSize` samples at a time. */
   predictAll(x: ModelInput, options: { batchSize?: number } = {}): Tensor[] {
     const batchSize = options.batchSize ?? 256;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+      throw new NeuriteError(
+        `${this.name}.predict: batchSize must be a positive integer. Received: batchSize=${String(batchSize)}.`,
+      );
+    }
     const xs = this.inputList(x, 'predict');
     const n = xs[0].shape[0];
     if (n <= batchSize) return this.callAll(xs);

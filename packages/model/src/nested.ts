@@ -112,9 +112,9 @@ export class ModelLayer extends Layer<NestedConfig> {
     for (const l of this.model.layers) l.dispose();
   }
 
-  /** Every layer name inside, nested models included: names a save file finds weights by. */
-  innerNames(): string[] {
-    return this.model.layers.flatMap((l) => (l instanceof ModelLayer ? [l.name, ...l.innerNames()] : [l.name]));
+  /** Every layer inside, nested models included: their names are the paths a save file finds weights by. */
+  innerLayers(): Layer[] {
+    return this.model.layers.flatMap((l) => (l instanceof ModelLayer ? [l, ...l.innerLayers()] : [l]));
   }
 }
 

@@ -4,7 +4,7 @@ import { NeuriteError } from '@neurite/core';
 import { type Layer, layerFromConfig, registeredLayers, withInitialValues } from '@neurite/layers';
 import { getLoss, type Loss } from '@neurite/losses';
 import { getOptimizer, type Optimizer, type OptimizerState } from '@neurite/optimizers';
-import { assemble } from './architecture.js';
+import { assemble, MAX_NODES } from './architecture.js';
 import { checkOptimizerLayout, checkWeightLayout, type LoadLimits, resolveLimits } from './format/layout.js';
 import { parseModelJson, quoted } from './format/schema.js';
 import type { ModelJSON } from './format/types.js';
@@ -115,6 +115,12 @@ export function checkModelJson(json: unknown, source: string, options: LoadOptio
   let planned: ReturnType<Model['planWeights']>;
   try {
     model = assemble(j, layers);
+    const nodes = model.graphSize();
+    if (nodes > MAX_NODES) {
+      throw new NeuriteError(
+        `the graph runs ${nodes} layer applications per input (nested models counted at each use); a model may run at most ${MAX_NODES}.`,
+      );
+    }
     planned = model.planWeights();
   } catch (e) {
     return fail(source, `its layers do not fit together: ${reason(e)}`, 'The file was edited or is corrupt.');

@@ -41,6 +41,15 @@ export class Sequential extends Model {
 
   /** Appends a layer. Names must be unique within the model. */
   add(layer: Layer): this {
+    const names = (l: Layer) => [l, ...((l as { innerLayers?: () => Layer[] }).innerLayers?.() ?? [])];
+    const taken = new Map(this.layers.flatMap(names).map((l) => [l.name, l]));
+    const clash = names(layer).find((l) => taken.has(l.name) || names(layer).some((o) => o !== l && o.name === l.name));
+    if (clash) {
+      throw new NeuriteError(
+        `${this.name}: a layer named '${clash.name}' is already in the model (inside ${layer.className} '${layer.name}' or beside it). ` +
+          'Layer names are weight paths in a save: give each layer a unique name.',
+      );
+    }
     if (this.layers.some((l) => l.name === layer.name)) {
       throw new NeuriteError(
         `${this.name}: a layer named '${layer.name}' is already in the model. Give each layer a unique name.`,

@@ -2,7 +2,7 @@
 // format, on any platform.
 import { NeuriteError } from '@neurite/core';
 import type { FitModel } from './contract.js';
-import { depthOf, MAX_JSON_DEPTH } from './format/schema.js';
+import { depthOf, MAX_JSON_DEPTH, parseModelJson } from './format/schema.js';
 import { FORMAT_VERSION, type ModelJSON } from './format/types.js';
 
 /** FNV-1a over the bytes: catches a weights file that does not belong to its model.json. */
@@ -118,6 +118,16 @@ export async function toArtifacts(
       checksum: checksum(optimizerBytes),
       slots,
     };
+  }
+  // A save that loadModel would refuse (over one of its limits: names, inputs, uses, depth) fails now,
+  // not when someone tries to load it.
+  try {
+    parseModelJson(JSON.parse(JSON.stringify(json)), 'the model being saved');
+  } catch (e) {
+    throw new NeuriteError(
+      `${model.name}.save: loadModel would refuse this model, so it is not saved: ${(e as Error).message.replace(/^Cannot load the model at the model being saved: /, '').replace(/ The file was edited or is corrupt: save the model again\.$/, '')} ` +
+        'Change the model to fit the format (docs/model-format.md).',
+    );
   }
   return { json, weights: weightBytes, optimizer: optimizerBytes };
 }
