@@ -13,7 +13,8 @@ import { Sequential } from './sequential.js';
 /** The most layer uses (nodes) a graph may have: far more than any model here, few enough to trace at once. */
 export const MAX_NODES = 100_000;
 
-const refText = (r: NodeRef) => (typeof r === 'string' ? `'${r}'` : `['${r[0]}', ${r[1]}]`);
+// Names from a file are quoted with control characters escaped: a message must not carry raw newlines or escapes.
+const refText = (r: NodeRef) => (typeof r === 'string' ? quoted(r) : `[${quoted(r[0])}, ${r[1]}]`);
 
 /** What assemble() reads of an architecture (model.json's, or a model's toJSON()). */
 export interface Architecture {
@@ -46,7 +47,7 @@ export function assemble(j: Architecture, layers: Layer[]): Model {
   layers.forEach((l, i) => {
     if (inputByName.has(l.name) || layerIndex.has(l.name)) {
       throw new NeuriteError(
-        `two parts of the graph are named '${l.name}' (layers[${i}] and another). Names must be unique.`,
+        `two parts of the graph are named ${quoted(l.name)} (layers[${i}] and another). Names must be unique.`,
       );
     }
     layerIndex.set(l.name, i);
@@ -67,13 +68,13 @@ export function assemble(j: Architecture, layers: Layer[]): Model {
     const inbound = l.inbound;
     if (!inbound || inbound.length === 0) {
       throw new NeuriteError(
-        `layers[${i}] ('${layers[i].name}') has no "inbound": in a graph every layer lists what it reads, e.g. "inbound": [["conv1"]].`,
+        `layers[${i}] (${quoted(layers[i].name)}) has no "inbound": in a graph every layer lists what it reads, e.g. "inbound": [["conv1"]].`,
       );
     }
     inbound.forEach((refs, use) => {
       if (refs.length === 0) {
         throw new NeuriteError(
-          `layers[${i}] ('${layers[i].name}') inbound[${use}] is empty: a layer reads at least one tensor.`,
+          `layers[${i}] (${quoted(layers[i].name)}) inbound[${use}] is empty: a layer reads at least one tensor.`,
         );
       }
       nodes.push({ layer: i, use, refs });
@@ -90,12 +91,13 @@ export function assemble(j: Architecture, layers: Layer[]): Model {
     const uses = j.layers[li].inbound?.length ?? 0;
     if (use >= uses) {
       throw new NeuriteError(
-        `${where} reads ${refText(r)}, but layer '${name}' is used ${uses} time${uses === 1 ? '' : 's'} (uses 0 to ${uses - 1}).`,
+        `${where} reads ${refText(r)}, but layer ${quoted(name)} is used ${uses} time${uses === 1 ? '' : 's'} (uses 0 to ${uses - 1}).`,
       );
     }
     return nodeKey(li, use);
   };
-  const where = (n: Pending) => `layers[${n.layer}] ('${layers[n.layer].name}')${n.use > 0 ? ` use ${n.use}` : ''}`;
+  const where = (n: Pending) =>
+    `layers[${n.layer}] (${quoted(layers[n.layer].name)})${n.use > 0 ? ` use ${n.use}` : ''}`;
   const deps = nodes.map((n) => n.refs.map((r) => keyOf(r, where(n))));
   const outKeys = j.outputs.map((r) => keyOf(r, 'outputs'));
   // Kahn's order: a node is applied once every tensor it reads exists.
@@ -155,7 +157,7 @@ export function assemble(j: Architecture, layers: Layer[]): Model {
   const unused = layers.filter((l) => !model.layers.includes(l));
   if (unused.length > 0) {
     throw new NeuriteError(
-      `layer${unused.length === 1 ? '' : 's'} ${unused.map((l) => `'${l.name}'`).join(', ')} ` +
+      `layer${unused.length === 1 ? '' : 's'} ${unused.map((l) => quoted(l.name)).join(', ')} ` +
         `lead${unused.length === 1 ? 's' : ''} to no output. Connect ${unused.length === 1 ? 'it' : 'them'} or remove ${unused.length === 1 ? 'it' : 'them'}.`,
     );
   }

@@ -292,6 +292,10 @@ describe('graph files from a stranger', () => {
     await refuse((j) => {
       j.layers[1].inbound = [['nowhere']];
     }, "layers[1] ('d2') reads 'nowhere', which is neither an input nor a layer of the graph.");
+    // A name from the file never puts a raw newline or escape sequence into a message.
+    await refuse((j) => {
+      j.layers[1].inbound = [['no\nwhere\u001b[2J']];
+    }, "layers[1] ('d2') reads 'no\\nwhere\\u001b[2J', which is neither an input nor a layer of the graph.");
     await refuse((j) => {
       j.layers[1].inbound = [[['d1', 1]]];
     }, "layers[1] ('d2') reads ['d1', 1], but layer 'd1' is used 1 time (uses 0 to 0).");
