@@ -1,8 +1,7 @@
 import { conv2d, NeuriteError, pad, type Tensor, type Tensor4D } from '@neurite/core';
 import { type ActivationName, getActivation } from './activations.js';
-import { dilateKernel } from './depthwise_conv2d.js';
 import type { InitializerSpec } from './initializers.js';
-import { convOutputLength } from './internal/conv.js';
+import { convOutputLength, dilateKernel } from './internal/conv.js';
 import { oneOf, positiveInt, show } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
 

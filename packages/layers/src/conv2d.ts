@@ -1,7 +1,7 @@
-import { concat, conv2d, NeuriteError, split, type Tensor, type Tensor4D, zeros } from '@neurite/core';
+import { conv2d, NeuriteError, type Tensor, type Tensor4D } from '@neurite/core';
 import { type ActivationName, getActivation } from './activations.js';
 import type { InitializerSpec } from './initializers.js';
-import { convOutputLength } from './internal/conv.js';
+import { convOutputLength, dilateKernel } from './internal/conv.js';
 import { intPair, oneOf, positiveInt } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
 
@@ -101,23 +101,4 @@ export class Conv2D extends Layer<Conv2DConfig> {
       );
     }
   }
-}
-
-/**
- * [kh, kw, ci, co] -> [(kh-1)dh+1, (kw-1)dw+1, ci, co], with dh-1 (dw-1) zero rows (columns) between
- * taps. Built from rank-4 slices and concats only: tfjs's webgpu backend has no rank-5 Pad.
- */
-function dilateKernel(k: Tensor, [dh, dw]: [number, number]): Tensor {
-  const spread = (t: Tensor, axis: 0 | 1, d: number): Tensor => {
-    if (d === 1) return t;
-    const parts = split(t, t.shape[axis] as number, axis);
-    const gapShape = [...t.shape];
-    gapShape[axis] = d - 1;
-    const gap = zeros(gapShape);
-    return concat(
-      parts.flatMap((p, i) => (i === 0 ? [p] : [gap, p])),
-      axis,
-    );
-  };
-  return spread(spread(k, 0, dh), 1, dw);
 }

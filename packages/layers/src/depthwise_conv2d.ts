@@ -8,7 +8,6 @@ import {
   NeuriteError,
   pad,
   reverse,
-  split,
   stack,
   stridedSlice,
   type Tensor,
@@ -17,7 +16,7 @@ import {
 } from '@neurite/core';
 import { type ActivationName, getActivation } from './activations.js';
 import type { InitializerSpec } from './initializers.js';
-import { convOutputLength } from './internal/conv.js';
+import { convOutputLength, dilateKernel } from './internal/conv.js';
 import { intPair, oneOf, positiveInt } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
 
@@ -293,23 +292,4 @@ function spreadOut(t: Tensor, sh: number, sw: number): Tensor {
       .slice([0, 0, 0, 0], [b, h, (w - 1) * sw + 1, c]);
   }
   return u;
-}
-
-/**
- * [kh, kw, ...] -> [(kh-1)dh+1, (kw-1)dw+1, ...], with dh-1 (dw-1) zero rows (columns) between taps, as
- * conv2d.ts does for Conv2D. Built from slices and concats only: tfjs's webgpu backend has no rank-5 Pad.
- */
-export function dilateKernel(k: Tensor, [dh, dw]: [number, number]): Tensor {
-  const spreadTaps = (t: Tensor, axis: 0 | 1, d: number): Tensor => {
-    if (d === 1) return t;
-    const parts = split(t, t.shape[axis] as number, axis);
-    const gapShape = [...t.shape];
-    gapShape[axis] = d - 1;
-    const gap = zeros(gapShape);
-    return concat(
-      parts.flatMap((p, i) => (i === 0 ? [p] : [gap, p])),
-      axis,
-    );
-  };
-  return spreadTaps(spreadTaps(k, 0, dh), 1, dw);
 }
