@@ -7,6 +7,7 @@ import type { Loss } from '@neurite/losses';
 import type { Optimizer } from '@neurite/optimizers';
 import type { NodeRef, SavedPosition } from './format/types.js';
 import type { Metric } from './metrics.js';
+import type { OutputObjective } from './objective.js';
 
 export type { NodeRef } from './format/types.js';
 
@@ -29,10 +30,19 @@ export interface FitModel {
   readonly layers: Layer[];
   inputShape?: number[] | undefined;
   readonly outputShape: Shape;
+  /** Every output's shape, in graph order. */
+  readonly outputShapes: Shape[];
+  /** Input names, in graph order. */
+  readonly inputNames: string[];
+  /** Output names (their layers'), in graph order. */
+  readonly outputNames: string[];
   optimizer?: Optimizer | undefined;
+  /** The first output's loss and metrics (a model with one output has only these). */
   loss?: Loss | undefined;
   metrics: Metric[];
   metricSpecs: string[];
+  /** Per output: its loss, loss weight and metrics, once compiled. */
+  objective?: OutputObjective[] | undefined;
   stopTraining: boolean;
   epochsTrained: number;
   trainingPosition?: SavedPosition | undefined;
@@ -41,7 +51,11 @@ export interface FitModel {
   readonly trainableWeights: LayerWeight[];
   build(): Shape[];
   call(x: Tensor, options?: { training?: boolean }): Tensor;
+  /** Every output for inputs in graph order. */
+  callAll(xs: Tensor[], options?: { training?: boolean }): Tensor[];
   checkInput(x: Tensor | { shape: number[] }, what: string): void;
-  requireCompiled(what: string): { optimizer: Optimizer; loss: Loss };
+  /** The inputs as a list in graph order (a tensor, a list, or an object keyed by input name), each checked. */
+  inputTensors(x: Tensor | Tensor[] | Record<string, Tensor>, what: string): Tensor[];
+  requireCompiled(what: string): { optimizer: Optimizer; loss: Loss; objective: OutputObjective[] };
   toJSON(): ArchitectureJSON;
 }

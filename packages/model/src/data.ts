@@ -1,9 +1,16 @@
-import { NeuriteError, type Tensor, tensor } from '@neurite/core';
+import { NeuriteError, type Tensor } from '@neurite/core';
+import type { HostBatch, HostPart } from './step.js';
 
-/** One batch from a dataset: inputs and targets. */
+/** Tensors for a model's inputs or its targets: one, a list in graph order, or an object keyed by name. */
+export type TensorSet = Tensor | Tensor[] | Record<string, Tensor>;
+
+/**
+ * One batch from a dataset: inputs and targets. A model with several inputs or outputs takes a list
+ * of tensors (graph order) or an object keyed by input or output name on either side.
+ */
 export interface Batch {
-  xs: Tensor;
-  ys: Tensor;
+  xs: TensorSet;
+  ys: TensorSet;
 }
 
 /**
@@ -13,61 +20,89 @@ export interface Batch {
  */
 export type BatchSource = (AsyncIterable<Batch> | Iterable<Batch>) & { readonly count?: number | undefined };
 
-/** Host copies of a tensor pair, so that batches are cut from typed arrays (cheap on every backend). */
-export interface HostData {
-  x: Float32Array;
-  y: Float32Array;
-  xShape: number[];
-  yShape: number[];
-  n: number;
+export function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && 'dataId' in v && 'shape' in v;
 }
 
-export async function toHost(x: Tensor, y: Tensor): Promise<HostData> {
-  if (x.shape[0] !== y.shape[0]) {
-    throw new NeuriteError(
-      `fit: x and y must have the same number of samples. Received x ${JSON.stringify(x.shape)} (${x.shape[0]} samples) ` +
-        `and y ${JSON.stringify(y.shape)} (${y.shape[0]} samples).`,
-    );
-  }
-  return {
-    x: Float32Array.from(await x.data()),
-    y: Float32Array.from(await y.data()),
-    xShape: [...x.shape],
-    yShape: [...y.shape],
-    n: x.shape[0],
-  };
+/** Whether `v` is a tensor, a non-empty list of tensors, or a plain object whose values are all tensors. */
+export function isTensorSet(v: unknown): v is TensorSet {
+  if (isTensor(v)) return true;
+  if (Array.isArray(v)) return v.length > 0 && v.every(isTensor);
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const values = Object.values(v);
+  return values.length > 0 && values.every(isTensor);
 }
+
+/** Every tensor in a set, for disposing. */
+export function tensorsOf(v: TensorSet): Tensor[] {
+  if (isTensor(v)) return [v];
+  return Array.isArray(v) ? v : Object.values(v);
+}
+
+/** Host copies of the training arrays, so that batches are cut from typed arrays (cheap on every backend). */
+export interface HostData {
+  n: number;
+  /** Each input's values, all samples. */
+  x: HostPart[];
+  /** Each output's targets, all samples. */
+  y: HostPart[];
+}
+
+/** Copies the inputs and targets (already in graph order and checked) to the host, once per fit(). */
+export async function toHost(where: string, xs: Tensor[], ys: Tensor[], names: string[]): Promise<HostData> {
+  const n = xs[0].shape[0];
+  const all = [...xs.map((t, i) => ['x', i, t] as const), ...ys.map((t, i) => ['y', i, t] as const)];
+  for (const [side, i, t] of all) {
+    if (t.shape[0] !== n) {
+      const label =
+        side === 'x' ? (xs.length === 1 ? 'x' : `input ${i}`) : ys.length === 1 ? 'y' : `targets of '${names[i]}'`;
+      throw new NeuriteError(
+        `${where}: x and y must have the same number of samples. Received ${xs.length === 1 ? 'x' : 'the first input'} ` +
+          `[${xs[0].shape.join(', ')}] (${n} samples) and ${label} [${t.shape.join(', ')}] (${t.shape[0]} samples).`,
+      );
+    }
+  }
+  const part = async (t: Tensor): Promise<HostPart> => ({
+    values: Float32Array.from(await t.data()),
+    shape: t.shape.slice(1),
+    dtype: 'float32',
+  });
+  return { n, x: await Promise.all(xs.map(part)), y: await Promise.all(ys.map(part)) };
+}
+
+const sizeOf = (p: HostPart) => p.shape.reduce((a, b) => a * b, 1);
 
 /** Splits off the last `fraction` of the samples (before any shuffling), as Keras does. */
 export function splitHost(d: HostData, fraction: number): [HostData, HostData] {
   const nVal = Math.floor(d.n * fraction);
   const nTrain = d.n - nVal;
-  const xs = d.xShape.slice(1).reduce((a, b) => a * b, 1);
-  const ys = d.yShape.slice(1).reduce((a, b) => a * b, 1);
+  const cut = (p: HostPart, from: number, to: number): HostPart => ({
+    ...p,
+    values: p.values.subarray(from * sizeOf(p), to * sizeOf(p)),
+  });
   const part = (from: number, to: number): HostData => ({
-    x: d.x.subarray(from * xs, to * xs),
-    y: d.y.subarray(from * ys, to * ys),
-    xShape: [to - from, ...d.xShape.slice(1)],
-    yShape: [to - from, ...d.yShape.slice(1)],
     n: to - from,
+    x: d.x.map((p) => cut(p, from, to)),
+    y: d.y.map((p) => cut(p, from, to)),
   });
   return [part(0, nTrain), part(nTrain, d.n)];
 }
 
-/** The batches of `d` in the given order, built from typed arrays, from batch `first` on. */
-export function* hostBatches(d: HostData, batchSize: number, order?: Uint32Array, first = 0): Generator<Batch> {
-  const xs = d.xShape.slice(1).reduce((a, b) => a * b, 1);
-  const ys = d.yShape.slice(1).reduce((a, b) => a * b, 1);
+/** The batches of `d` in the given order, as typed arrays (the step makes tensors), from batch `first` on. */
+export function* hostBatches(d: HostData, batchSize: number, order?: Uint32Array, first = 0): Generator<HostBatch> {
   for (let start = first * batchSize; start < d.n; start += batchSize) {
     const size = Math.min(batchSize, d.n - start);
-    const bx = new Float32Array(size * xs);
-    const by = new Float32Array(size * ys);
-    for (let i = 0; i < size; i++) {
-      const j = order ? order[start + i] : start + i;
-      bx.set(d.x.subarray(j * xs, (j + 1) * xs), i * xs);
-      by.set(d.y.subarray(j * ys, (j + 1) * ys), i * ys);
-    }
-    yield { xs: tensor(bx, [size, ...d.xShape.slice(1)]), ys: tensor(by, [size, ...d.yShape.slice(1)]) };
+    const gather = (p: HostPart): HostPart => {
+      const s = sizeOf(p);
+      if (!order) return { ...p, values: p.values.subarray(start * s, (start + size) * s) };
+      const out = new Float32Array(size * s);
+      for (let i = 0; i < size; i++) {
+        const j = order[start + i];
+        out.set(p.values.subarray(j * s, (j + 1) * s), i * s);
+      }
+      return { ...p, values: out };
+    };
+    yield { n: size, x: d.x.map(gather), y: d.y.map(gather) };
   }
 }
 

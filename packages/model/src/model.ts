@@ -3,27 +3,40 @@ import {
   isSymbolic,
   type Layer,
   type PlannedWeight,
-  type SerializedLayer,
   type Shape,
   SymbolicTensor,
   serializeLayers,
 } from '@neurite/layers';
-import { getLoss, type Loss, type LossSpec } from '@neurite/losses';
+import type { Loss } from '@neurite/losses';
 import { getOptimizer, type Optimizer } from '@neurite/optimizers';
 import type { ArchitectureJSON, FitModel, NodeRef } from './contract.js';
-import type { BatchSource } from './data.js';
+import type { BatchSource, TensorSet } from './data.js';
 import type { SavedPosition } from './format/types.js';
 import { type Graph, nodeName, showShape, traceGraph } from './graph.js';
-import { getMetric, type Metric } from './metrics.js';
+import type { Metric } from './metrics.js';
+import {
+  type LossesSpec,
+  type LossWeightsSpec,
+  type MetricsSpec,
+  type OutputObjective,
+  resolveObjective,
+} from './objective.js';
 import type { SaveOptions } from './save.js';
 import { type ModelSummary, summarizeGraph } from './summary.js';
 import { evaluate, type FitOptions, fit, type History } from './training.js';
 
-/** What compile() takes: instances or names ('adam', 'categoricalCrossentropy', 'accuracy', ...). */
+/**
+ * What compile() takes: instances or names ('adam', 'categoricalCrossentropy', 'accuracy', ...). A model
+ * with several outputs takes one loss for all of them, a list (one per output, in order) or an object
+ * keyed by output name; likewise its metrics and the loss weights.
+ */
 export interface CompileOptions {
   optimizer: Optimizer | string | { className: string; config?: Record<string, unknown> };
-  loss: LossSpec;
-  metrics?: (string | Metric)[];
+  loss: LossesSpec;
+  /** Each output's factor in the total loss (default 1 each): a list in output order or an object by name. */
+  lossWeights?: LossWeightsSpec;
+  /** One list for every output, a list of lists in output order, or an object keyed by output name. */
+  metrics?: MetricsSpec;
 }
 
 /** One node's output for an input, from activations(). */
@@ -119,6 +132,8 @@ export class Model implements FitModel {
   metrics: Metric[] = [];
   /** The metric specs as given to compile(), for saving. */
   metricSpecs: string[] = [];
+  /** Per output: its loss, its weight in the total and its metrics (compile() sets it). */
+  objective?: OutputObjective[];
   /** Set by a callback (early stopping) to end fit() after the current epoch. */
   stopTraining = false;
   /** Epochs completed by fit() over this model's life, saved for resuming. */
@@ -223,6 +238,17 @@ export class Model implements FitModel {
   /** The symbolic outputs, in order. */
   get outputs(): SymbolicTensor[] {
     return [...this.graph().outputs];
+  }
+
+  /** The inputs' names, in order. */
+  get inputNames(): string[] {
+    return this.graph().inputs.map((t) => t.name);
+  }
+
+  /** The outputs' names (the layers that make them, `name:1` for a shared layer's later use), in order: the keys of losses, targets and logs. */
+  get outputNames(): string[] {
+    const g = this.graph();
+    return g.outputs.map((t) => (g.inputs.includes(t) ? t.name : nodeName(g, t)));
   }
 
   /** @internal Sets the input shape before the graph is known (a Sequential); a graph's is fixed. */
@@ -390,17 +416,52 @@ export class Model implements FitModel {
     return s;
   }
 
-  /** Chooses the optimizer, the loss and the metrics for fit() and evaluate(). */
+  /**
+   * Chooses the optimizer, the loss and the metrics for fit() and evaluate(). With several outputs the
+   * total loss is the sum of each output's loss times its weight, and logs carry each part
+   * (`digitLoss`, `digitAccuracy` for an output named 'digit').
+   *
+   * @example
+   * ```ts
+   * import { useBackend } from '@neurite/core';
+   * import { Dense, input } from '@neurite/layers';
+   * import { model } from '@neurite/model';
+   * await useBackend('cpu');
+   * const x = input({ shape: [4] });
+   * const h = new Dense({ units: 8, activation: 'relu' }).apply(x);
+   * const net = model({
+   *   inputs: x,
+   *   outputs: [new Dense({ units: 3, activation: 'softmax', name: 'kind' }).apply(h), new Dense({ units: 1, name: 'size' }).apply(h)],
+   * });
+   * net.compile({
+   *   optimizer: 'adam',
+   *   loss: { kind: 'sparseCategoricalCrossentropy', size: 'mse' },
+   *   lossWeights: { size: 0.5 },
+   *   metrics: { kind: ['accuracy'] },
+   * });
+   * console.log(net.objective?.map((o) => [o.output, o.loss.className, o.weight])); // [['kind','SparseCategoricalCrossentropy',1],['size','MeanSquaredError',0.5]]
+   * ```
+   */
   compile(options: CompileOptions): void {
     if (!options || options.optimizer === undefined || options.loss === undefined) {
       throw new NeuriteError(
         `${this.name}.compile needs { optimizer, loss }, e.g. { optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] }.`,
       );
     }
+    // A Sequential may not know its input shape or its layers yet; it has one output, named later.
+    const outputs = this.knowsGraph() ? this.outputNames : ['output'];
+    const objective = resolveObjective(
+      `${this.name}.compile`,
+      outputs,
+      options.loss,
+      options.lossWeights,
+      options.metrics,
+    );
     this.optimizer = getOptimizer(options.optimizer as never);
-    this.loss = getLoss(options.loss);
-    this.metricSpecs = (options.metrics ?? []).map((m) => (typeof m === 'string' ? m : m.name));
-    this.metrics = (options.metrics ?? []).map((m) => getMetric(m, this.loss?.targets));
+    this.objective = objective;
+    this.loss = objective[0].loss;
+    this.metrics = objective[0].metrics;
+    this.metricSpecs = objective[0].metricSpecs;
   }
 
   /**
@@ -421,15 +482,13 @@ export class Model implements FitModel {
    * console.log(h.history.loss.length); // 5
    * ```
    */
-  fit(x: Tensor | BatchSource, y?: Tensor | FitOptions, options?: FitOptions): Promise<History> {
-    this.requireOneToOne('fit');
+  fit(x: TensorSet | BatchSource, y?: TensorSet | FitOptions, options?: FitOptions): Promise<History> {
     // biome-ignore lint/suspicious/noFocusedTests: this fit trains the model; it is not vitest's focused test.
     return fit(this, x, y, options);
   }
 
   /** Loss and metrics in inference mode, e.g. `{ loss: 0.03, accuracy: 0.99 }`. */
-  evaluate(x: Tensor | BatchSource, y?: Tensor, options: { batchSize?: number } = {}) {
-    this.requireOneToOne('evaluate');
+  evaluate(x: TensorSet | BatchSource, y?: TensorSet, options: { batchSize?: number } = {}) {
     return evaluate(this, x, y, options);
   }
 
@@ -503,13 +562,32 @@ export class Model implements FitModel {
   }
 
   /** @internal */
-  requireCompiled(what: string): { optimizer: Optimizer; loss: Loss } {
-    if (!this.optimizer || !this.loss) {
+  requireCompiled(what: string): { optimizer: Optimizer; loss: Loss; objective: OutputObjective[] } {
+    if (!this.optimizer || !this.loss || !this.objective) {
       throw new NeuriteError(
         `${this.name}.${what}: the model is not compiled. Call model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }) first.`,
       );
     }
-    return { optimizer: this.optimizer, loss: this.loss };
+    if (!this.knowsGraph()) return { optimizer: this.optimizer, loss: this.loss, objective: this.objective };
+    const outputs = this.outputNames;
+    if (this.objective.length !== outputs.length) {
+      throw new NeuriteError(
+        `${this.name}.${what}: the model was compiled for ${plural(this.objective.length, 'output')} and has ${outputs.length}. Compile it again.`,
+      );
+    }
+    // A Sequential compiled before its shape was known learns its output's name now.
+    if (outputs.length === 1) this.objective[0].output = outputs[0];
+    return { optimizer: this.optimizer, loss: this.loss, objective: this.objective };
+  }
+
+  /** Whether the graph exists yet (a Sequential's waits for its input shape and a layer). */
+  private knowsGraph(): boolean {
+    return this.traced !== undefined || (this.inputShape !== undefined && this.layers.length > 0);
+  }
+
+  /** @internal The inputs as a list in graph order, each checked against its input's shape. */
+  inputTensors(x: ModelInput, what: string): Tensor[] {
+    return this.inputList(x, what);
   }
 
   /** @internal Checks one input tensor against the model's (single) input. */
@@ -593,17 +671,6 @@ export class Model implements FitModel {
       throw new NeuriteError(`${this.name}.${what}: the model has ${list.length} ${kind}; this takes one.${fix}`);
     }
     return list[0];
-  }
-
-  private requireOneToOne(what: string): void {
-    const g = this.traced;
-    if (g && (g.inputs.length !== 1 || g.outputs.length !== 1)) {
-      throw new NeuriteError(
-        `${this.name}.${what}: the model has ${plural(g.inputs.length, 'input')} and ${plural(g.outputs.length, 'output')}; ${what}() trains and ` +
-          'evaluates models with one input and one output in this version (predict, predictAll, activations and save work ' +
-          'with any number). Train each output as its own model, or join the inputs with Concatenate.',
-      );
-    }
   }
 }
 

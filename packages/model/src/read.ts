@@ -88,6 +88,10 @@ export function checkModelJson(json: unknown, source: string, options: LoadOptio
       optimizer = getOptimizer({ className: j.compile.optimizer.className, config: j.compile.optimizer.config ?? {} });
       loss = getLoss({ className: j.compile.loss.className, config: j.compile.loss.config ?? {} });
       for (const m of j.compile.metrics) getMetric(m, loss.targets);
+      for (const o of j.compile.outputs ?? []) {
+        const l = getLoss({ className: o.loss.className, config: o.loss.config ?? {} });
+        for (const m of o.metrics) getMetric(m, l.targets);
+      }
     } catch (e) {
       fail(
         source,
@@ -124,6 +128,17 @@ export function checkModelJson(json: unknown, source: string, options: LoadOptio
     planned = model.planWeights();
   } catch (e) {
     return fail(source, `its layers do not fit together: ${reason(e)}`, 'The file was edited or is corrupt.');
+  }
+  const listed = j.compile?.outputs;
+  if (listed && options.compile !== false) {
+    const names = model.outputNames;
+    if (listed.length !== names.length || listed.some((o, i) => o.name !== names[i])) {
+      fail(
+        source,
+        `model.json compiles outputs ${listed.map((o) => JSON.stringify(o.name)).join(', ')}; the graph's outputs are ${names.map((n) => JSON.stringify(n)).join(', ')}.`,
+        'The file was edited or is corrupt; load it with { compile: false } and compile it yourself.',
+      );
+    }
   }
   const weightBytes = checkWeightLayout(j, planned, limits, source);
   const optimizerBytes =
@@ -184,7 +199,15 @@ export function materialize(
     );
     withInitialValues(byPath, () => model.build());
     if (checked.optimizer && checked.loss && j.compile) {
-      model.compile({ optimizer: checked.optimizer, loss: checked.loss, metrics: j.compile.metrics });
+      const outputs = j.compile.outputs;
+      if (outputs) {
+        model.compile({
+          optimizer: checked.optimizer,
+          loss: outputs.map((o) => ({ className: o.loss.className, config: o.loss.config ?? {} })),
+          lossWeights: outputs.map((o) => o.weight),
+          metrics: outputs.map((o) => o.metrics),
+        });
+      } else model.compile({ optimizer: checked.optimizer, loss: checked.loss, metrics: j.compile.metrics });
       if (optimizer && j.optimizer) {
         const slotValues = floats(optimizer);
         const weightOf = new Map(model.weights.map((w) => [w.path, w]));

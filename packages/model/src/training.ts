@@ -1,10 +1,23 @@
-import { keep, NeuriteError, random, randomState, setSeed, type Tensor, tidy, variableGrads } from '@neurite/core';
+import { NeuriteError, random, randomState, setSeed, type Tensor, tidy, type Variable } from '@neurite/core';
 import type { Callback, Logs, TrainingModel } from './callbacks.js';
 import type { FitModel } from './contract.js';
-import { type Batch, type BatchSource, type HostData, hostBatches, permutation, splitHost, toHost } from './data.js';
+import {
+  type Batch,
+  type BatchSource,
+  type HostData,
+  hostBatches,
+  isTensorSet,
+  permutation,
+  splitHost,
+  type TensorSet,
+  tensorsOf,
+  toHost,
+} from './data.js';
 import type { SavedPosition } from './format/types.js';
+import { trackedKeys } from './objective.js';
 import { ParallelTraining } from './parallel/step.js';
-import { checkTargets } from './targets.js';
+import { gradients, type HostBatch, metricCounts, objectiveLoss, partTensor, release } from './step.js';
+import { checkLabelValues, targetList } from './targets.js';
 
 /** Options for fit(). */
 export interface FitOptions {
@@ -14,8 +27,8 @@ export interface FitOptions {
   batchSize?: number;
   /** Fraction of the arrays held out for validation: the last samples, before shuffling. */
   validationSplit?: number;
-  /** Validation arrays [x, y] or a batch source. */
-  validationData?: [Tensor, Tensor] | BatchSource;
+  /** Validation arrays [x, y] (each a tensor, a list, or an object keyed by name) or a batch source. */
+  validationData?: [TensorSet, TensorSet] | BatchSource;
   /** Shuffle the arrays each epoch (default true). */
   shuffle?: boolean;
   /** Fixes shuffling and every random op per epoch, so a resumed run repeats an uninterrupted one. */
@@ -92,12 +105,20 @@ export interface History {
   interrupted?: { epoch: number; batch: number };
 }
 
-function isTensor(v: unknown): v is Tensor {
-  return typeof v === 'object' && v !== null && 'dataId' in v && 'shape' in v;
+type AnyBatch = HostBatch | Batch;
+
+function isHostBatch(b: AnyBatch): b is HostBatch {
+  return 'n' in b && Array.isArray((b as HostBatch).x);
 }
 
 async function* iterate(source: BatchSource): AsyncGenerator<Batch> {
   for await (const b of source as AsyncIterable<Batch>) yield b;
+}
+
+function disposeBatch(b: AnyBatch): void {
+  if (isHostBatch(b)) return;
+  if (b.xs) for (const t of tensorsOf(b.xs)) t.dispose();
+  if (b.ys) for (const t of tensorsOf(b.ys)) t.dispose();
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -110,11 +131,26 @@ function valKey(name: string): string {
   return `val${name[0].toUpperCase()}${name.slice(1)}`;
 }
 
+/** A dataset's batch copied to the host, for the workers (a Dataset yields tensors). */
+async function hostBatchOf(xs: Tensor[], ys: Tensor[]): Promise<HostBatch> {
+  const part = async (t: Tensor) => {
+    const int = t.dtype === 'int32';
+    const values = await t.data();
+    return {
+      values: int ? Int32Array.from(values) : Float32Array.from(values),
+      shape: t.shape.slice(1),
+      dtype: (int ? 'int32' : 'float32') as 'int32' | 'float32',
+    };
+  };
+  return { n: xs[0].shape[0], x: await Promise.all(xs.map(part)), y: await Promise.all(ys.map(part)) };
+}
+
 /** Running sums of a pass: where it starts (a resumed epoch) and where it stopped. */
 interface PassSums {
   index: number;
   lossSum: number;
   samples: number;
+  /** One [numerator, denominator] per tracked value (see trackedKeys). */
   counts: [number, number][];
 }
 
@@ -129,65 +165,89 @@ interface PassOptions {
   signal?: AbortSignal;
 }
 
+/** One step's results, before they are read back: the total loss, each output's loss (several outputs), the metric counts. */
+export type StepResult = [Tensor, Tensor[], Tensor[]];
+
+/** The local step: tensors from the batch, the one gradient function, the optimizer; or, evaluating, the loss alone. */
+function localStep(
+  model: FitModel,
+  vars: Variable[],
+  train: boolean,
+  host: HostBatch | undefined,
+  given: { xs: Tensor[]; ys: Tensor[] } | undefined,
+): StepResult {
+  const { optimizer, objective } = model.requireCompiled(train ? 'fit' : 'evaluate');
+  // Every step runs in a scope: only the loss, its parts and the metric counts survive it.
+  return tidy(() => {
+    const xs = host ? host.x.map((p) => partTensor(p, host.n)) : (given as { xs: Tensor[] }).xs;
+    const ys = host ? host.y.map((p) => partTensor(p, host.n)) : (given as { ys: Tensor[] }).ys;
+    if (train) {
+      const g = gradients(model, objective, vars, xs, ys);
+      optimizer.applyGradients(g.grads);
+      const counted = metricCounts(objective, ys, g.preds);
+      // gradients() kept the predictions out of its scope; free them by hand (the parts are returned).
+      release({ preds: g.preds, parts: [] });
+      return [g.value, g.parts, counted] as StepResult;
+    }
+    const preds = model.callAll(xs);
+    const l = objectiveLoss(objective, ys, preds);
+    return [l.total, objective.length > 1 ? l.parts : [], metricCounts(objective, ys, preds)] as StepResult;
+  });
+}
+
 /** Runs one pass over the batches: trains when `train`, else evaluates. Returns epoch-level logs. */
 async function pass(
   model: FitModel,
-  batches: AsyncIterable<Batch> | Iterable<Batch>,
+  batches: AsyncIterable<AnyBatch> | Iterable<AnyBatch>,
   { train, onBatch, epoch, parallel, start, signal }: PassOptions,
 ): Promise<{ logs: Logs; stopped?: PassSums }> {
-  const { optimizer, loss } = model.requireCompiled(train ? 'fit' : 'evaluate');
+  const what = train ? 'fit' : 'evaluate';
+  const { optimizer, objective } = model.requireCompiled(what);
+  const keys = trackedKeys(objective);
+  const lossParts = objective.length > 1 ? objective.length : 0;
   let vars = model.trainableWeights.map((w) => w.variable);
   let lossSum = start?.lossSum ?? 0;
   let samples = start?.samples ?? 0;
-  const counts: [number, number][] = start ? start.counts.map(([a, b]) => [a, b]) : model.metrics.map(() => [0, 0]);
+  const counts: [number, number][] = start ? start.counts.map(([a, b]) => [a, b]) : keys.map(() => [0, 0]);
   let index = start?.index ?? 0;
   let first = true;
-  for await (const { xs, ys } of batches as AsyncIterable<Batch>) {
-    let value: Tensor;
-    let stats: Tensor[];
+  for await (const b of batches as AsyncIterable<AnyBatch>) {
+    let result: StepResult;
+    let n: number;
     try {
+      let given: { xs: Tensor[]; ys: Tensor[] } | undefined;
+      // A dataset's batch: its inputs and targets in graph order, checked. (A model fed by a dataset may
+      // learn its input shape only from its first batch.)
+      const xs = isHostBatch(b) ? undefined : model.inputTensors(b.xs, what);
       if (first) {
+        // Build before collecting the weights to train.
         first = false;
-        model.checkInput(xs, train ? 'fit' : 'evaluate');
-        // A model fed by a dataset may learn its input shape only now: build it before collecting weights.
         model.build();
         vars = model.trainableWeights.map((w) => w.variable);
-        checkTargets(model, ys, train ? 'fit' : 'evaluate');
       }
-      // Every step runs in a scope: only the loss and the metric counts survive it.
-      if (train && parallel) [value, stats] = await parallel.step(model, vars, xs, ys);
-      else
-        [value, stats] = tidy(() => {
-          let yPred: Tensor | undefined;
-          let v: Tensor;
-          if (train) {
-            const r = variableGrads(() => {
-              yPred = keep(model.call(xs, { training: true }));
-              return loss.call(ys, yPred) as never;
-            }, vars);
-            optimizer.applyGradients(r.grads);
-            v = r.value;
-          } else {
-            yPred = model.call(xs);
-            v = loss.call(ys, yPred);
-          }
-          const p = yPred as Tensor;
-          const counted = model.metrics.map((m) => m.counts(ys, p));
-          // keep() shielded the prediction from variableGrads' scope; free it by hand.
-          if (train) p.dispose();
-          return [v, counted] as [Tensor, Tensor[]];
-        });
+      if (xs && !isHostBatch(b)) given = { xs, ys: targetList(model, b.ys, what) };
+      n = isHostBatch(b) ? b.n : (given as { xs: Tensor[] }).xs[0].shape[0];
+      if (train && parallel) {
+        const host = isHostBatch(b)
+          ? b
+          : await hostBatchOf((given as { xs: Tensor[] }).xs, (given as { ys: Tensor[] }).ys);
+        result = await parallel.step(model, vars, host);
+      } else result = localStep(model, vars, train, isHostBatch(b) ? b : undefined, given);
     } finally {
-      xs.dispose();
-      ys.dispose();
+      disposeBatch(b);
     }
-    const n = xs.shape[0];
+    const [value, parts, stats] = result;
     const lv = (await value.data())[0];
     value.dispose();
+    const partValues: number[] = [];
+    for (const p of parts) {
+      partValues.push((await p.data())[0]);
+      p.dispose();
+    }
     if (!Number.isFinite(lv)) {
       for (const s of stats) s.dispose();
       throw new NeuriteError(
-        `${model.name}.${train ? 'fit' : 'evaluate'}: the loss became ${lv} at epoch ${(epoch ?? 0) + 1}, batch ${index + 1}. ` +
+        `${model.name}.${what}: the loss became ${lv} at epoch ${(epoch ?? 0) + 1}, batch ${index + 1}. ` +
           `Lower the learning rate (now ${optimizer.currentLearningRate()}), scale inputs to [0, 1], check the data for NaN or ` +
           'Infinity, or clip gradients (clipNorm). Saved models were not touched.',
       );
@@ -195,12 +255,18 @@ async function pass(
     lossSum += lv * n;
     samples += n;
     const batchLogs: Logs = { loss: lv };
+    for (let k = 0; k < lossParts; k++) {
+      counts[k][0] += partValues[k] * n;
+      counts[k][1] += n;
+      batchLogs[keys[k]] = partValues[k];
+    }
     for (let m = 0; m < stats.length; m++) {
       const [num, den] = await stats[m].data();
       stats[m].dispose();
-      counts[m][0] += num;
-      counts[m][1] += den;
-      batchLogs[model.metrics[m].name] = den > 0 ? num / den : 0;
+      const k = lossParts + m;
+      counts[k][0] += num;
+      counts[k][1] += den;
+      batchLogs[keys[k]] = den > 0 ? num / den : 0;
     }
     if (onBatch) await onBatch(index, batchLogs);
     index++;
@@ -210,11 +276,11 @@ async function pass(
     if (train && signal?.aborted) return { logs: {}, stopped: { index, lossSum, samples, counts } };
   }
   if (samples === 0) {
-    throw new NeuriteError(`${model.name}.${train ? 'fit' : 'evaluate'}: the data has no samples.`);
+    throw new NeuriteError(`${model.name}.${what}: the data has no samples.`);
   }
   const logs: Logs = { loss: lossSum / samples };
-  model.metrics.forEach((m, i) => {
-    logs[m.name] = counts[i][1] > 0 ? counts[i][0] / counts[i][1] : 0;
+  keys.forEach((k, i) => {
+    logs[k] = counts[i][1] > 0 ? counts[i][0] / counts[i][1] : 0;
   });
   return { logs };
 }
@@ -223,14 +289,52 @@ function trainingModel(model: FitModel): TrainingModel {
   return model as unknown as TrainingModel;
 }
 
-/** The training loop behind FitModel.fit(). */
+/** Whether validationData is a pair [x, y] of arrays (not a source that happens to hold two batches). */
+function isArrayPair(v: unknown): v is [TensorSet, TensorSet] {
+  if (!Array.isArray(v) || v.length !== 2 || !isTensorSet(v[0]) || !isTensorSet(v[1])) return false;
+  const batchLike = (b: unknown) =>
+    !Array.isArray(b) &&
+    Object.keys(b as object)
+      .sort()
+      .join() === 'xs,ys';
+  return !(batchLike(v[0]) && batchLike(v[1]));
+}
+
+/** Arrays in graph order, checked against the model and its losses, copied to the host once. */
+async function hostArrays(model: FitModel, x: TensorSet, y: unknown, what: string): Promise<HostData> {
+  if (!isTensorSet(y)) {
+    throw new NeuriteError(
+      `${model.name}.${what}(x, y): y must be the targets (a tensor, or a list or object of them, one per output) when x is arrays. Received: ${y === undefined ? 'nothing' : typeof y}.`,
+    );
+  }
+  const xs = model.inputTensors(x, what);
+  const ys = targetList(model, y, what);
+  const host = await toHost(`${model.name}.${what}`, xs, ys, model.outputNames);
+  const { objective } = model.requireCompiled(what);
+  checkLabelValues(
+    `${model.name}.${what}`,
+    objective,
+    model.outputShapes,
+    host.y.map((p) => p.values),
+  );
+  return host;
+}
+
+/** What one fit() trains on and validates with, once its arguments are read. */
+interface FitData {
+  /** Array data on the host, or a batch source. */
+  train: HostData | BatchSource;
+  val?: HostData | BatchSource | undefined;
+}
+
+/** The training loop behind FitModel.fit(): fit(x, y, options) on arrays, fit(source, options) on a batch source. */
 export async function fit(
   model: FitModel,
-  x: Tensor | BatchSource,
-  yOrOptions?: Tensor | FitOptions,
+  x: TensorSet | BatchSource,
+  yOrOptions?: TensorSet | FitOptions,
   maybeOptions?: FitOptions,
 ): Promise<History> {
-  const arrays = isTensor(x);
+  const arrays = isTensorSet(x);
   const options: FitOptions = (arrays ? maybeOptions : (yOrOptions as FitOptions)) ?? {};
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
@@ -248,52 +352,44 @@ export async function fit(
   if (!Number.isInteger(workers) || workers < 1) {
     throw new NeuriteError(`fit: workers must be an integer >= 1. Received: workers=${workers}.`);
   }
-  model.requireCompiled('fit');
-  const parallel = workers > 1 ? new ParallelTraining(model, { workers, workerSetup: options.workerSetup }) : undefined;
-  try {
-    return await trainEpochs(model, x, yOrOptions, options, parallel);
-  } finally {
-    await parallel?.close();
-  }
-}
-
-/** fit() after its options are checked: every epoch, its callbacks and its validation pass. */
-async function trainEpochs(
-  model: FitModel,
-  x: Tensor | BatchSource,
-  yOrOptions: Tensor | FitOptions | undefined,
-  options: FitOptions,
-  parallel: ParallelTraining | undefined,
-): Promise<History> {
-  const arrays = isTensor(x);
-  const epochs = options.epochs ?? 1;
-  const batchSize = options.batchSize ?? 32;
   if (options.resume && options.initialEpoch !== undefined) {
     throw new NeuriteError(
       `${model.name}.fit: pass resume or initialEpoch, not both (resume starts at model.epochsTrained = ${model.epochsTrained}).`,
     );
   }
-  const initialEpoch = options.resume ? model.epochsTrained : (options.initialEpoch ?? 0);
-  const callbacks = options.callbacks ?? [];
-  const split = options.validationSplit;
-  let train: HostData | undefined;
-  let val: HostData | undefined;
+  model.requireCompiled('fit');
+  const data: FitData = { train: x as BatchSource };
   if (arrays) {
-    const y = yOrOptions as Tensor;
-    if (!isTensor(y)) throw new NeuriteError('fit(x, y, options): y must be a tensor of targets when x is a tensor.');
-    model.checkInput(x, 'fit');
-    checkTargets(model, y, 'fit');
-    const host = await toHost(x, y);
-    await checkTargetValues(model, host);
-    [train, val] = split ? splitHost(host, split) : [host, undefined];
+    const host = await hostArrays(model, x, yOrOptions, 'fit');
+    [data.train, data.val] = split ? splitHost(host, split) : [host, undefined];
   } else if (split !== undefined) {
     throw new NeuriteError('fit: validationSplit needs arrays; with a dataset, pass validationData instead.');
   }
-  if (options.validationData && isTensor((options.validationData as [Tensor, Tensor])[0])) {
-    const [vx, vy] = options.validationData as [Tensor, Tensor];
-    val = await toHost(vx, vy);
+  const vd = options.validationData;
+  if (vd) data.val = isArrayPair(vd) ? await hostArrays(model, vd[0], vd[1], 'fit') : (vd as BatchSource);
+  const parallel = workers > 1 ? new ParallelTraining(model, { workers, workerSetup: options.workerSetup }) : undefined;
+  try {
+    return await trainEpochs(model, data, options, parallel);
+  } finally {
+    await parallel?.close();
   }
+}
 
+const isHostData = (d: HostData | BatchSource): d is HostData => Array.isArray((d as HostData).x) && 'n' in d;
+
+/** fit() after its arguments are read: every epoch, its callbacks and its validation pass. */
+async function trainEpochs(
+  model: FitModel,
+  data: FitData,
+  options: FitOptions,
+  parallel: ParallelTraining | undefined,
+): Promise<History> {
+  const epochs = options.epochs ?? 1;
+  const batchSize = options.batchSize ?? 32;
+  const initialEpoch = options.resume ? model.epochsTrained : (options.initialEpoch ?? 0);
+  const callbacks = options.callbacks ?? [];
+  const train = isHostData(data.train) ? data.train : undefined;
+  const x = data.train;
   const history: History = { epoch: [], history: {} };
   const tm = trainingModel(model);
   model.stopTraining = false;
@@ -316,7 +412,7 @@ async function trainEpochs(
     const epochSeed = options.seed !== undefined ? (options.seed * 1000003 + epoch * 7919) >>> 0 : undefined;
     if (epochSeed !== undefined) setSeed(epochSeed);
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, tm);
-    let source: Iterable<Batch> | AsyncIterable<Batch>;
+    let source: Iterable<HostBatch> | AsyncIterable<Batch>;
     let permutationSeed: number | null = null;
     if (train) {
       if (options.shuffle ?? true)
@@ -356,11 +452,9 @@ async function trainEpochs(
       break;
     }
     const logs = result.logs;
-    if (val) {
-      const v = await pass(model, hostBatches(val, Math.max(batchSize, 256)), { train: false });
-      for (const [k, value] of Object.entries(v.logs)) logs[valKey(k)] = value;
-    } else if (options.validationData && !isTensor((options.validationData as [Tensor, Tensor])[0])) {
-      const v = await pass(model, iterate(options.validationData as BatchSource), { train: false });
+    if (data.val) {
+      const batches = isHostData(data.val) ? hostBatches(data.val, Math.max(batchSize, 256)) : iterate(data.val);
+      const v = await pass(model, batches, { train: false });
       for (const [k, value] of Object.entries(v.logs)) logs[valKey(k)] = value;
     }
     model.epochsTrained = epoch + 1;
@@ -394,8 +488,12 @@ function checkResume(model: FitModel, train: HostData | undefined, batchSize: nu
   if (at.epoch !== model.epochsTrained) {
     fail(`the checkpoint stopped in epoch ${at.epoch + 1} but records ${model.epochsTrained} finished epochs.`);
   }
-  if (at.counts.length !== model.metrics.length) {
-    fail(`it counted ${at.counts.length} metrics and the model has ${model.metrics.length}.`);
+  const tracked = trackedKeys(model.requireCompiled('fit').objective);
+  if (at.counts.length !== tracked.length) {
+    fail(
+      `it counted ${at.counts.length} values (metrics, and each output's loss in a model with several) and the model tracks ${tracked.length}` +
+        `${tracked.length > 0 ? ` (${tracked.join(', ')})` : ''}.`,
+    );
   }
   if (train && (at.batchSize !== batchSize || at.trainSamples !== train.n)) {
     fail(
@@ -414,8 +512,7 @@ async function skipBatches(source: AsyncGenerator<Batch>, n: number): Promise<As
   for (let i = 0; i < n; i++) {
     const r = await source.next();
     if (r.done) break;
-    r.value.xs.dispose();
-    r.value.ys.dispose();
+    disposeBatch(r.value);
   }
   return { [Symbol.asyncIterator]: () => source };
 }
@@ -423,32 +520,13 @@ async function skipBatches(source: AsyncGenerator<Batch>, n: number): Promise<As
 /** Loss and metrics over arrays or a batch source, in inference mode. */
 export async function evaluate(
   model: FitModel,
-  x: Tensor | BatchSource,
-  y?: Tensor,
+  x: TensorSet | BatchSource,
+  y?: TensorSet,
   options: { batchSize?: number } = {},
 ): Promise<Logs> {
-  if (isTensor(x)) {
-    if (!y || !isTensor(y)) throw new NeuriteError('evaluate(x, y): y must be a tensor of targets when x is a tensor.');
-    model.checkInput(x, 'evaluate');
-    checkTargets(model, y, 'evaluate');
-    const host = await toHost(x, y);
-    await checkTargetValues(model, host);
+  if (isTensorSet(x)) {
+    const host = await hostArrays(model, x, y, 'evaluate');
     return (await pass(model, hostBatches(host, options.batchSize ?? 256), { train: false })).logs;
   }
   return (await pass(model, iterate(x), { train: false })).logs;
-}
-
-async function checkTargetValues(model: FitModel, host: HostData): Promise<void> {
-  const classes = model.outputShape[model.outputShape.length - 1] as number;
-  if (model.loss?.targets === 'sparse') {
-    for (let i = 0; i < host.y.length; i++) {
-      const v = host.y[i];
-      if (!Number.isInteger(v) || v < 0 || v >= classes) {
-        throw new NeuriteError(
-          `${model.name}.fit: sparse labels must be integers in [0, ${classes}) for a model with ${classes} outputs. ` +
-            `Received y[${i}] = ${v}. Check the labels, or the units of the last layer.`,
-        );
-      }
-    }
-  }
 }

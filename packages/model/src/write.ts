@@ -72,6 +72,16 @@ export async function toArtifacts(
             },
             loss: { className: model.loss.className, config: model.loss.config },
             metrics: model.metricSpecs,
+            ...(model.objective && (model.objective.length > 1 || model.objective[0].weight !== 1)
+              ? {
+                  outputs: model.objective.map((o) => ({
+                    name: o.output,
+                    loss: { className: o.loss.className, config: o.loss.config },
+                    weight: o.weight,
+                    metrics: o.metricSpecs,
+                  })),
+                }
+              : {}),
           }
         : null,
     weights: {

@@ -99,7 +99,25 @@ const schema = v.object(
     outputs: v.optional(v.pipe(list(nodeRef, 64), v.minLength(1, 'a list of at least one output'))),
     compile: v.nullable(
       v.object(
-        { optimizer: classAndConfig, loss: classAndConfig, metrics: v.optional(list(text(64), 32), []) },
+        {
+          optimizer: classAndConfig,
+          loss: classAndConfig,
+          metrics: v.optional(list(text(64), 32), []),
+          outputs: v.optional(
+            list(
+              v.object(
+                {
+                  name: v.pipe(text(210), v.minLength(1, 'a non-empty name')),
+                  loss: classAndConfig,
+                  weight: v.pipe(v.number('a number'), v.finite('a finite number'), v.minValue(0, 'a number >= 0')),
+                  metrics: v.optional(list(text(64), 32), []),
+                },
+                'an object',
+              ),
+              64,
+            ),
+          ),
+        },
         'an object or null',
       ),
     ),

@@ -74,7 +74,16 @@ export interface ModelJSON {
   inputs?: { name: string; shape: number[] }[] | undefined;
   /** A graph's outputs, in order. */
   outputs?: NodeRef[] | undefined;
-  compile: { optimizer: ClassAndConfig; loss: ClassAndConfig; metrics: string[] } | null;
+  /**
+   * How the model was compiled. `loss` and `metrics` are the first output's; a model with several
+   * outputs, or a weighted loss, also lists every output's loss, weight and metrics in `outputs`.
+   */
+  compile: {
+    optimizer: ClassAndConfig;
+    loss: ClassAndConfig;
+    metrics: string[];
+    outputs?: { name: string; loss: ClassAndConfig; weight: number; metrics: string[] }[] | undefined;
+  } | null;
   weights: {
     file: string;
     dtype: 'float32';

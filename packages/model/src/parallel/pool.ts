@@ -4,6 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import { backendInfo, getWasmDir, NeuriteError, type Variable } from '@neurite/core';
 import { getLoss } from '@neurite/losses';
 import type { FitModel } from '../contract.js';
+import type { HostBatch, HostPart } from '../step.js';
 import {
   COMMAND,
   CONTROL_WORDS,
@@ -29,17 +30,6 @@ const SUPPORTED = ['cpu', 'wasm'];
 type WaitAsync = (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<unknown> | string };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/** A batch as host arrays, ready to be cut into shards. */
-export interface HostBatch {
-  x: ArrayLike<number>;
-  y: ArrayLike<number>;
-  n: number;
-  xShape: number[];
-  yShape: number[];
-  xDtype: string;
-  yDtype: string;
-}
-
 /**
  * Throws unless `fit(..., { workers })` can run here: Node's worker_threads and a cpu or wasm backend.
  * Called before any data is read, so a bad setup fails at once.
@@ -60,18 +50,27 @@ export function checkWorkersSupported(model: FitModel, workers: number): void {
         `Use workers: 1 on ${backend} (a GPU already runs a batch in parallel), or call useBackend('wasm') before fit.`,
     );
   }
-  const loss = model.requireCompiled('fit').loss;
-  try {
-    getLoss({ className: loss.className, config: loss.config });
-  } catch {
-    throw new NeuriteError(
-      `${model.name}.${how}: the loss '${loss.className}' is a custom function, which workers cannot rebuild. ` +
-        'Use a built-in loss (by name), or workers: 1.',
-    );
+  const { objective } = model.requireCompiled('fit');
+  for (const { loss } of objective) {
+    try {
+      getLoss({ className: loss.className, config: loss.config });
+    } catch {
+      throw new NeuriteError(
+        `${model.name}.${how}: the loss '${loss.className}' is a custom function, which workers cannot rebuild. ` +
+          'Use a built-in loss (by name), or workers: 1.',
+      );
+    }
+    if (loss.config.reduction === 'none') {
+      throw new NeuriteError(
+        `${model.name}.${how}: the loss must reduce to a scalar ('mean' or 'sum'). Received reduction 'none'.`,
+      );
+    }
   }
-  if (loss.config.reduction === 'none') {
+  const reductions = new Set(objective.map((o) => o.loss.config.reduction ?? 'mean'));
+  if (reductions.size > 1) {
     throw new NeuriteError(
-      `${model.name}.${how}: the loss must reduce to a scalar ('mean' or 'sum'). Received reduction 'none'.`,
+      `${model.name}.${how}: every output's loss must use the same reduction to combine shard gradients. ` +
+        `Received: ${objective.map((o) => `'${o.output}' ${String(o.loss.config.reduction ?? 'mean')}`).join(', ')}. Use one reduction, or workers: 1.`,
     );
   }
 }
@@ -145,7 +144,7 @@ export class WorkerPool {
     options: { workers: number; workerSetup?: string | URL },
   ): Promise<WorkerPool> {
     const { Worker } = await import('node:worker_threads');
-    const { loss } = model.requireCompiled('fit');
+    const { objective } = model.requireCompiled('fit');
     const json = model.toJSON();
     const byVariable = new Map(model.weights.map((w) => [w.variable, w.path]));
     const weights = model.weights.map((w) => ({ path: w.path, shape: [...w.variable.shape] }));
@@ -166,7 +165,10 @@ export class WorkerPool {
         backend: backendInfo().name,
         wasmDir: getWasmDir(),
         model: json,
-        loss: { className: loss.className, config: loss.config },
+        objective: objective.map((o) => ({
+          loss: { className: o.loss.className, config: o.loss.config },
+          weight: o.weight,
+        })),
         weights,
         trainable: vars.map((v) => byVariable.get(v) as string),
         control,
@@ -194,19 +196,22 @@ export class WorkerPool {
   }
 
   private static layoutFor(model: FitModel, vars: Variable[], batch: HostBatch, workers: number): ShardLayout {
-    const out = model.outputShape.slice(1);
-    if (out.some((d) => d === null)) {
-      throw new NeuriteError(
-        `${model.name}.fit with workers > 1 needs a fixed output shape. Received [batch, ${out.join(', ')}]. Use workers: 1.`,
-      );
-    }
+    const outShapes = model.outputShapes.map((s) => {
+      const out = s.slice(1);
+      if (out.some((d) => d === null)) {
+        throw new NeuriteError(
+          `${model.name}.fit with workers > 1 needs fixed output shapes. Received [batch, ${out.join(', ')}]. Use workers: 1.`,
+        );
+      }
+      return out as number[];
+    });
     return {
       capacity: Math.ceil(batch.n / workers),
-      xShape: batch.xShape,
-      yShape: batch.yShape,
-      outShape: out as number[],
-      xDtype: hostDtype(batch.xDtype, 'x'),
-      yDtype: hostDtype(batch.yDtype, 'y'),
+      xShapes: batch.x.map((p) => p.shape),
+      yShapes: batch.y.map((p) => p.shape),
+      outShapes,
+      xDtypes: batch.x.map((p) => hostDtype(p.dtype, 'x')),
+      yDtypes: batch.y.map((p) => hostDtype(p.dtype, 'y')),
       params: vars.reduce((n, v) => n + v.size, 0),
     };
   }
@@ -249,13 +254,8 @@ export class WorkerPool {
     if (this.failure) throw this.failure;
     const need = WorkerPool.layoutFor(model, vars, batch, this.size);
     const l = this.layout;
-    if (
-      need.capacity > l.capacity ||
-      need.xShape.join() !== l.xShape.join() ||
-      need.yShape.join() !== l.yShape.join() ||
-      need.xDtype !== l.xDtype ||
-      need.yDtype !== l.yDtype
-    ) {
+    const key = (m: ShardLayout) => JSON.stringify([m.xShapes, m.yShapes, m.xDtypes, m.yDtypes]);
+    if (need.capacity > l.capacity || key(need) !== key(l)) {
       // A larger batch or other targets than the first batch's: new buffers, announced with the next step.
       this.layout = { ...need, capacity: Math.max(need.capacity, l.capacity) };
       this.shards = this.workers.map((w, i) => {
@@ -265,16 +265,18 @@ export class WorkerPool {
         return shardViews(shard, this.layout);
       });
     }
-    const xs = need.xShape.reduce((a, b) => a * b, 1);
-    const ys = need.yShape.reduce((a, b) => a * b, 1);
     this.active = [];
     let from = sizes[0];
     for (let i = 0; i < this.workers.length; i++) {
       const count = sizes[i + 1];
       if (count === 0) continue;
       const view = this.shards[i];
-      view.x.set(sub(batch.x, from * xs, (from + count) * xs));
-      view.y.set(sub(batch.y, from * ys, (from + count) * ys));
+      batch.x.forEach((p, k) => {
+        view.x[k].set(cut(p, from, count));
+      });
+      batch.y.forEach((p, k) => {
+        view.y[k].set(cut(p, from, count));
+      });
       from += count;
       const c = this.control[i];
       Atomics.store(c, SIZE, count);
@@ -309,9 +311,9 @@ export class WorkerPool {
     return this.shards[i - 1];
   }
 
-  /** The per-sample output shape the workers' predictions have. */
-  get outShape(): number[] {
-    return this.layout.outShape;
+  /** The per-sample shape of each output the workers predict. */
+  get outShapes(): number[][] {
+    return this.layout.outShapes;
   }
 
   /** Stops and terminates every worker; safe to call twice. */
@@ -329,8 +331,10 @@ export class WorkerPool {
   }
 }
 
-function sub(a: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
-  return ArrayBuffer.isView(a) ? (a as Float32Array).subarray(from, to) : Array.prototype.slice.call(a, from, to);
+/** Samples [from, from + count) of a part's values. */
+function cut(p: HostPart, from: number, count: number): Float32Array | Int32Array {
+  const size = p.shape.reduce((a, b) => a * b, 1);
+  return p.values.subarray(from * size, (from + count) * size);
 }
 
 /** workerSetup as a URL: workers resolve relative and bare specifiers from @neurite/model's folder, not the caller's. */

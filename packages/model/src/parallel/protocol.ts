@@ -1,9 +1,7 @@
-// What the main thread and its training workers share: the layout of the shared memory, the control
-// words, and the one function both sides use to compute a shard's gradient, so that the two can only
-// differ by the shard they are given.
-import { keep, type NamedTensorMap, type Tensor, type Variable, variableGrads } from '@neurite/core';
-import type { Loss } from '@neurite/losses';
-import type { ArchitectureJSON, FitModel } from '../contract.js';
+// What the main thread and its training workers share: the layout of the shared memory and the control
+// words. Both sides compute a shard's gradient with step.ts's one gradient function, so the two can
+// only differ by the shard they are given.
+import type { ArchitectureJSON } from '../contract.js';
 
 /** Int32 words per worker in the control buffer. */
 export const CONTROL_WORDS = 8;
@@ -28,12 +26,12 @@ export type HostDtype = 'float32' | 'int32';
 export interface ShardLayout {
   /** Samples the buffer holds. */
   capacity: number;
-  /** Per-sample shapes (no batch axis). */
-  xShape: number[];
-  yShape: number[];
-  outShape: number[];
-  xDtype: HostDtype;
-  yDtype: HostDtype;
+  /** Per-sample shapes (no batch axis): each input's, each output's targets', each output's. */
+  xShapes: number[][];
+  yShapes: number[][];
+  outShapes: number[][];
+  xDtypes: HostDtype[];
+  yDtypes: HostDtype[];
   /** Scalars in all trainable weights: the gradient's length. */
   params: number;
 }
@@ -45,7 +43,8 @@ export interface WorkerInit {
   /** The main thread's getWasmDir(), so that a worker's wasm backend loads the same binaries. */
   wasmDir: string;
   model: ArchitectureJSON;
-  loss: { className: string; config: Record<string, unknown> };
+  /** Each output's loss and its weight in the total, in output order. */
+  objective: { loss: { className: string; config: Record<string, unknown> }; weight: number }[];
   /** Every weight in model order. */
   weights: { path: string; shape: number[] }[];
   /** The paths of the weights whose gradient the worker computes, in the gradient's order. */
@@ -64,16 +63,18 @@ export type WorkerMessage = { type: 'ready' } | { type: 'error'; message: string
 
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-/** Float32 views of one worker's shard buffer: gradient, predictions, inputs, targets. */
+/** Float32 views of one worker's shard buffer: gradient, each output's predictions, each input, each output's targets. */
 export interface ShardViews {
   grads: Float32Array;
-  pred: Float32Array;
-  x: Float32Array;
-  y: Float32Array;
+  preds: Float32Array[];
+  x: Float32Array[];
+  y: Float32Array[];
 }
 
+const total = (shapes: number[][]) => shapes.reduce((n, s) => n + prod(s), 0);
+
 export function shardBytes(l: ShardLayout): number {
-  return 4 * (l.params + l.capacity * (prod(l.outShape) + prod(l.xShape) + prod(l.yShape)));
+  return 4 * (l.params + l.capacity * (total(l.outShapes) + total(l.xShapes) + total(l.yShapes)));
 }
 
 export function shardViews(buffer: SharedArrayBuffer, l: ShardLayout): ShardViews {
@@ -85,9 +86,9 @@ export function shardViews(buffer: SharedArrayBuffer, l: ShardLayout): ShardView
   };
   return {
     grads: take(l.params),
-    pred: take(l.capacity * prod(l.outShape)),
-    x: take(l.capacity * prod(l.xShape)),
-    y: take(l.capacity * prod(l.yShape)),
+    preds: l.outShapes.map((s) => take(l.capacity * prod(s))),
+    x: l.xShapes.map((s) => take(l.capacity * prod(s))),
+    y: l.yShapes.map((s) => take(l.capacity * prod(s))),
   };
 }
 
@@ -95,23 +96,4 @@ export function shardViews(buffer: SharedArrayBuffer, l: ShardLayout): ShardView
 export function shardSizes(n: number, parts: number): number[] {
   const base = Math.floor(n / parts);
   return Array.from({ length: parts }, (_, i) => base + (i < n % parts ? 1 : 0));
-}
-
-/**
- * One shard's loss, gradient and predictions. Call it inside tidy(): the predictions are kept out of
- * the gradient's scope, so the caller disposes them.
- */
-export function shardGradients(
-  model: FitModel,
-  loss: Loss,
-  vars: Variable[],
-  xs: Tensor,
-  ys: Tensor,
-): { value: Tensor; grads: NamedTensorMap; pred: Tensor } {
-  let pred: Tensor | undefined;
-  const r = variableGrads(() => {
-    pred = keep(model.call(xs, { training: true }));
-    return loss.call(ys, pred) as never;
-  }, vars);
-  return { value: r.value, grads: r.grads, pred: pred as Tensor };
 }

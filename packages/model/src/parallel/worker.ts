@@ -4,11 +4,13 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { NeuriteError, setSeed, setWasmDir, type Tensor, tensor, tidy, useBackend } from '@neurite/core';
 import { type Layer, layerFromConfig } from '@neurite/layers';
-import { getLoss, type Loss } from '@neurite/losses';
+import { getLoss } from '@neurite/losses';
 import { assemble } from '../architecture.js';
 // Registers the nested-model layer, so a graph holding a model as a layer rebuilds here too.
 import '../nested.js';
 import type { FitModel } from '../contract.js';
+import type { OutputObjective } from '../objective.js';
+import { gradients, release } from '../step.js';
 import {
   COMMAND,
   CONTROL_WORDS,
@@ -20,7 +22,6 @@ import {
   type ShardViews,
   SIZE,
   STOP,
-  shardGradients,
   shardViews,
   type WorkerInit,
   type WorkerMessage,
@@ -30,7 +31,7 @@ const init = workerData as WorkerInit;
 const port = parentPort as NonNullable<typeof parentPort>;
 const post = (m: WorkerMessage) => port.postMessage(m);
 
-async function setup(): Promise<{ model: FitModel; loss: Loss }> {
+async function setup(): Promise<{ model: FitModel; objective: OutputObjective[] }> {
   setWasmDir(init.wasmDir);
   await useBackend(init.backend as never);
   if (init.workerSetup) {
@@ -60,7 +61,15 @@ async function setup(): Promise<{ model: FitModel; loss: Loss }> {
         "A layer's getConfig() must rebuild it exactly; use workers: 1 until it does.",
     );
   }
-  return { model, loss: getLoss(init.loss) };
+  // The losses and their weights; metrics are the main thread's (it counts them on the whole batch).
+  const objective = init.objective.map((o, i) => ({
+    output: String(i),
+    loss: getLoss(o.loss),
+    weight: o.weight,
+    metrics: [],
+    metricSpecs: [],
+  }));
+  return { model, objective };
 }
 
 function makeTensor(view: Float32Array, n: number, shape: number[], dtype: 'float32' | 'int32'): Tensor {
@@ -69,7 +78,7 @@ function makeTensor(view: Float32Array, n: number, shape: number[], dtype: 'floa
   return tensor(values, [n, ...shape], dtype);
 }
 
-function run(model: FitModel, loss: Loss): void {
+function run(model: FitModel, objective: OutputObjective[]): void {
   const control = new Int32Array(init.control, init.index * CONTROL_WORDS * 4, CONTROL_WORDS);
   const weightValues = new Float32Array(init.weightBuffer);
   const weights = model.weights;
@@ -100,16 +109,18 @@ function run(model: FitModel, loss: Loss): void {
       at += size;
     }
     tidy(() => {
-      const xs = makeTensor(views.x, n, layout.xShape, layout.xDtype);
-      const ys = makeTensor(views.y, n, layout.yShape, layout.yDtype);
-      const { grads, pred } = shardGradients(model, loss, vars, xs, ys);
-      let g = 0;
+      const xs = views.x.map((v, k) => makeTensor(v, n, layout.xShapes[k], layout.xDtypes[k]));
+      const ys = views.y.map((v, k) => makeTensor(v, n, layout.yShapes[k], layout.yDtypes[k]));
+      const g = gradients(model, objective, vars, xs, ys);
+      let at = 0;
       for (const v of vars) {
-        views.grads.set(grads[v.name].dataSync() as Float32Array, g);
-        g += v.size;
+        views.grads.set(g.grads[v.name].dataSync() as Float32Array, at);
+        at += v.size;
       }
-      views.pred.set(pred.dataSync() as Float32Array);
-      pred.dispose();
+      g.preds.forEach((p, k) => {
+        views.preds[k].set(p.dataSync() as Float32Array);
+      });
+      release(g);
     });
     Atomics.store(control, DONE, seen);
     Atomics.notify(control, DONE);
@@ -117,10 +128,10 @@ function run(model: FitModel, loss: Loss): void {
 }
 
 try {
-  const { model, loss } = await setup();
+  const { model, objective } = await setup();
   post({ type: 'ready' });
   // Synchronous from here: the worker blocks in Atomics.wait between steps, the cheapest wake-up.
-  run(model, loss);
+  run(model, objective);
 } catch (e) {
   const err = e as Error;
   post({ type: 'error', message: err?.message ?? String(e), name: err?.name });
