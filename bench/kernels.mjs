@@ -14,17 +14,9 @@ import {
 import { wasmConv2DBackpropFilterDilated } from '../packages/core/dist/kernels/conv2d_backprop_filter_wasm.js';
 // Not public API either: switches Neurite's WebAssembly SIMD kernels off, to time the paths they replace.
 import { useSimdKernels } from '../packages/core/dist/simd/module.js';
+// The floats() of @neurite/core/testing, from its vitest-free module (the entry point imports vitest).
+import { floats } from '../packages/core/dist/testing/numeric.js';
 import { table, writeResults } from './lib.mjs';
-
-function floats(n, seed) {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 // The Keras "simple MNIST convnet" at batch 128: the filter gradient of each conv layer, the gradient
 // of both max poolings, and both conv bias gradients (Sum over all axes but the channels).

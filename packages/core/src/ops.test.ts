@@ -18,9 +18,9 @@ import {
   variable,
   variableGrads,
 } from '@neurite/core';
-import { describeBackends, expectClose } from '@neurite/core/testing';
+import { describeBackends, expectClose, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
-import { type ConvCase, conv2dFilterGradReference, floats } from '../test/reference.js';
+import { type ConvCase, conv2dFilterGradReference } from '../test/reference.js';
 
 await describeBackends('core ops and autodiff', (backend) => {
   it('differentiates y = w^T x + b by hand-checkable numbers (grad, grads)', async () => {

@@ -1,8 +1,10 @@
-// @neurite/core/testing: run one suite on every backend (vitest). Used by Neurite's own tests and by
+// @neurite/core/testing: run one suite on every backend (vitest), and the numeric helpers tests share
+// (deterministic floats, finite differences, array comparisons). Used by Neurite's own tests and by
 // plugin authors. A backend that cannot start is skipped and named; one listed in
 // NEURITE_REQUIRE_BACKENDS (Neurite's CI lists all three) is a failing test instead.
 import { beforeEach, describe, it } from 'vitest';
 import { getBackendPlugin, listBackends, useBackend } from './backends/registry.js';
+import { compareArrays } from './testing/numeric.js';
 
 /** Per-backend tolerances for comparing against a float64 reference; see docs/backends.md. */
 export const TOLERANCE: Record<string, { rtol: number; atol: number }> = {
@@ -154,27 +156,19 @@ function beforeEachSelect(name: string): void {
 }
 
 /**
- * Asserts that two arrays agree within the backend's tolerance, naming the first element that does not.
+ * Asserts that two arrays agree within the backend's tolerance (`TOLERANCE[backend]`, times `scale`),
+ * naming the first element that does not. The same comparison as `compareArrays`, with the backend's
+ * tolerances for a float64 reference instead of finite differences' looser ones.
  *
  * @example
  * ```ts
  * import { expectClose } from '@neurite/core/testing';
  * expectClose([1, 2.000001], [1, 2], 'cpu');
+ * expectClose([1.0004], [1], 'webgpu', 10); // 10 times webgpu's tolerance
  * ```
  */
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, backend: string, scale = 1): void {
-  const { rtol, atol } = TOLERANCE[backend] ?? TOLERANCE.webgpu;
-  if (actual.length !== expected.length) {
-    throw new Error(`expected ${expected.length} values, received ${actual.length}`);
-  }
-  for (let i = 0; i < actual.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (!(Math.abs(a - e) <= (atol + rtol * Math.abs(e)) * scale)) {
-      throw new Error(
-        `element ${i}: expected ${e}, received ${a} (|diff| ${Math.abs(a - e)} > ` +
-          `atol ${atol * scale} + rtol ${rtol * scale} * |expected|, tolerance for ${backend})`,
-      );
-    }
-  }
+  compareArrays(actual, expected, `expectClose (${backend} tolerance)`, scale, TOLERANCE[backend] ?? TOLERANCE.webgpu);
 }
+
+export { compareArrays, finiteDifference, floats, sampleIndices } from './testing/numeric.js';

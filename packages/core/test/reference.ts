@@ -1,4 +1,5 @@
-// Float64 references computed straight from the definitions, for kernel tests.
+// Float64 references computed straight from the definitions, for kernel tests. Their inputs come from
+// floats() in @neurite/core/testing.
 
 export interface ConvCase {
   batch: number;
@@ -9,17 +10,6 @@ export interface ConvCase {
   kernel: [number, number];
   stride: number;
   pad: 'same' | 'valid';
-}
-
-/** Deterministic pseudo-random floats in [-1, 1), independent of any backend. */
-export function floats(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 export function convGeometry(c: ConvCase) {

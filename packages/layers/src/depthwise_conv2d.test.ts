@@ -1,7 +1,7 @@
 import { getKernel, grads, ones, type Tensor, tensor, tensor4d, useBackend, variableGrads } from '@neurite/core';
-import { expectClose } from '@neurite/core/testing';
+import { expectClose, floats } from '@neurite/core/testing';
 import { DepthwiseConv2D, type DepthwiseConv2DConfig } from '@neurite/layers';
-import { describeLayer, floats } from '@neurite/layers/testing';
+import { describeLayer } from '@neurite/layers/testing';
 import { describe, expect, it } from 'vitest';
 
 await describeLayer(DepthwiseConv2D, { config: { kernelSize: 3, activation: 'relu' }, inputShape: [2, 5, 5, 2] });

@@ -1,6 +1,7 @@
 import { image, type Tensor4D, tensor4d, useBackend } from '@neurite/core';
+import { floats } from '@neurite/core/testing';
 import { UpSampling2D } from '@neurite/layers';
-import { describeLayer, floats } from '@neurite/layers/testing';
+import { describeLayer } from '@neurite/layers/testing';
 import { describe, expect, it } from 'vitest';
 
 await describeLayer(UpSampling2D, { config: {}, inputShape: [2, 2, 3, 2] });

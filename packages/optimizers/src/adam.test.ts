@@ -1,36 +1,43 @@
 import { NeuriteError, type TensorLike, tensor, tidy, variable } from '@neurite/core';
 import { describeBackends, expectClose } from '@neurite/core/testing';
-import { Adam, adam } from '@neurite/optimizers';
+import { Adam, adam, stepDecay } from '@neurite/optimizers';
 import { describe, expect, it } from 'vitest';
+import { describeOptimizer } from '../test/describe_optimizer.js';
 
 let id = 0;
 // tfjs variable names are global: each test gets its own. tidy() frees the initial tensor.
 const weights = (values: TensorLike, backend: string) =>
   tidy(() => variable(tensor(values), true, `adam_${backend}_${id++}`));
 
-await describeBackends('Adam', (backend) => {
-  it('follows the bias-corrected update for 3 steps of sum(w^2)', async () => {
-    const w = weights([1, -2], backend);
-    const opt = adam({ learningRate: 0.1 });
-    const [lr, b1, b2, eps] = [0.1, 0.9, 0.999, 1e-7];
-    let x = [1, -2];
-    let m = [0, 0];
-    let v = [0, 0];
-    for (let t = 1; t <= 3; t++) {
-      const g = x.map((xi) => 2 * xi);
-      m = m.map((mi, i) => b1 * mi + (1 - b1) * g[i]);
-      v = v.map((vi, i) => b2 * vi + (1 - b2) * g[i] ** 2);
-      x = x.map((xi, i) => xi - (lr * (m[i] / (1 - b1 ** t))) / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps));
-      opt.minimize(() => w.square().sum(), { varList: [w] });
-      expectClose(await w.data(), x, backend);
-    }
-    const state = await opt.getState();
-    expectClose(state.slots[w.name].momentum.values, m, backend);
-    expectClose(state.slots[w.name].velocity.values, v, backend);
-    opt.dispose();
-    w.dispose();
-  });
+// Bias-corrected moments: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, w -= lr mHat / (sqrt(vHat) + eps).
+function adamReference(b1: number, b2: number, eps: number, weightDecay = 0) {
+  return {
+    init: (w: number[]) => ({ m: w.map(() => 0), v: w.map(() => 0) }),
+    step: (w: number[], g: number[], lr: number, t: number, s: { m: number[]; v: number[] }) => {
+      s.m = s.m.map((mi, i) => b1 * mi + (1 - b1) * g[i]);
+      s.v = s.v.map((vi, i) => b2 * vi + (1 - b2) * g[i] ** 2);
+      return w.map((wi, i) => {
+        const direction = s.m[i] / (1 - b1 ** t) / (Math.sqrt(s.v[i] / (1 - b2 ** t)) + eps);
+        return wi - lr * (direction + weightDecay * wi);
+      });
+    },
+    slots: (s: { m: number[]; v: number[] }) => ({ momentum: s.m, velocity: s.v }),
+  };
+}
 
+await describeOptimizer(Adam, { config: { learningRate: 0.1 }, reference: adamReference(0.9, 0.999, 1e-7) });
+await describeOptimizer(Adam, {
+  config: { learningRate: 0.05, beta1: 0.5, beta2: 0.75, epsilon: 0.1 },
+  reference: adamReference(0.5, 0.75, 0.1),
+});
+// A schedule: the rate halves every 2 steps, while the bias correction follows the step count.
+await describeOptimizer(Adam, {
+  config: { learningRate: stepDecay({ initialLearningRate: 0.1, stepSize: 2, gamma: 0.5 }) },
+  reference: adamReference(0.9, 0.999, 1e-7),
+  steps: 4,
+});
+
+await describeBackends('Adam', (backend) => {
   it('takes fixed gradients keyed by variable name, with a large epsilon', async () => {
     const w = weights([0.5, 3], backend);
     const opt = new Adam({ learningRate: 0.01, beta1: 0.5, beta2: 0.75, epsilon: 0.1 });

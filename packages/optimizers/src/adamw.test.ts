@@ -2,34 +2,31 @@ import { type TensorLike, tensor, tidy, variable } from '@neurite/core';
 import { describeBackends, expectClose } from '@neurite/core/testing';
 import { Adam, AdamW, adamw } from '@neurite/optimizers';
 import { describe, expect, it } from 'vitest';
+import { describeOptimizer } from '../test/describe_optimizer.js';
 
 let id = 0;
 // tfjs variable names are global: each test gets its own. tidy() frees the initial tensor.
 const weights = (values: TensorLike, backend: string) =>
   tidy(() => variable(tensor(values), true, `adamw_${backend}_${id++}`));
 
-await describeBackends('AdamW', (backend) => {
-  it('decays the weight before the step, outside the moments: 3 steps of sum(w^2)', async () => {
-    const w = weights([1, -2], backend);
-    const opt = adamw({ learningRate: 0.1, weightDecay: 0.2 });
-    const [lr, wd, b1, b2, eps] = [0.1, 0.2, 0.9, 0.999, 1e-7];
-    let x = [1, -2];
-    let m = [0, 0];
-    let v = [0, 0];
-    for (let t = 1; t <= 3; t++) {
-      const g = x.map((xi) => 2 * xi);
-      m = m.map((mi, i) => b1 * mi + (1 - b1) * g[i]);
-      v = v.map((vi, i) => b2 * vi + (1 - b2) * g[i] ** 2);
-      const mHat = m.map((mi) => mi / (1 - b1 ** t));
-      const vHat = v.map((vi) => vi / (1 - b2 ** t));
-      x = x.map((xi, i) => xi - lr * (mHat[i] / (Math.sqrt(vHat[i]) + eps) + wd * xi));
-      opt.minimize(() => w.square().sum(), { varList: [w] });
-      expectClose(await w.data(), x, backend);
-    }
-    opt.dispose();
-    w.dispose();
-  });
+// Adam's step plus decoupled weight decay: w -= lr (mHat / (sqrt(vHat) + eps) + weightDecay w).
+await describeOptimizer(AdamW, {
+  config: { learningRate: 0.1, weightDecay: 0.2 },
+  reference: {
+    init: (w) => ({ m: w.map(() => 0), v: w.map(() => 0) }),
+    step: (w, g, lr, t, s) => {
+      const [b1, b2, eps, wd] = [0.9, 0.999, 1e-7, 0.2];
+      s.m = s.m.map((mi, i) => b1 * mi + (1 - b1) * g[i]);
+      s.v = s.v.map((vi, i) => b2 * vi + (1 - b2) * g[i] ** 2);
+      const mHat = s.m.map((mi) => mi / (1 - b1 ** t));
+      const vHat = s.v.map((vi) => vi / (1 - b2 ** t));
+      return w.map((wi, i) => wi - lr * (mHat[i] / (Math.sqrt(vHat[i]) + eps) + wd * wi));
+    },
+    slots: (s) => ({ momentum: s.m, velocity: s.v }),
+  },
+});
 
+await describeBackends('AdamW', (backend) => {
   it('with weightDecay 0 matches Adam', async () => {
     const a = weights([0.3, -0.7], backend);
     const b = weights([0.3, -0.7], backend);

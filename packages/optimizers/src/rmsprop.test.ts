@@ -2,31 +2,46 @@ import { type TensorLike, tensor, tidy, variable } from '@neurite/core';
 import { describeBackends, expectClose } from '@neurite/core/testing';
 import { RMSprop, rmsprop } from '@neurite/optimizers';
 import { describe, expect, it } from 'vitest';
+import { describeOptimizer } from '../test/describe_optimizer.js';
 
 let id = 0;
 // tfjs variable names are global: each test gets its own. tidy() frees the initial tensor.
 const weights = (values: TensorLike, backend: string) =>
   tidy(() => variable(tensor(values), true, `rmsprop_${backend}_${id++}`));
 
-await describeBackends('RMSprop', (backend) => {
-  it('plain: v = rho v + (1 - rho) g^2, w -= lr g / (sqrt(v) + eps), 3 steps', async () => {
-    const w = weights([1, -2], backend);
-    const opt = rmsprop({ learningRate: 0.01 });
-    const [lr, rho, eps] = [0.01, 0.9, 1e-7];
-    let x = [1, -2];
-    let v = [0, 0];
-    for (let t = 0; t < 3; t++) {
-      const g = x.map((xi) => 2 * xi);
-      v = v.map((vi, i) => rho * vi + (1 - rho) * g[i] ** 2);
-      x = x.map((xi, i) => xi - (lr * g[i]) / (Math.sqrt(v[i]) + eps));
-      opt.minimize(() => w.square().sum(), { varList: [w] });
-      expectClose(await w.data(), x, backend);
-    }
-    expect(Object.keys((await opt.getState()).slots[w.name])).toEqual(['velocity']);
-    opt.dispose();
-    w.dispose();
-  });
+interface RMSpropState {
+  v: number[];
+  a: number[];
+  mom: number[];
+}
 
+/** v = rho v + (1 - rho) g^2 (centered: minus the average gradient squared), then the step or its momentum. */
+function rmspropReference(rho: number, momentum: number, eps: number, centered: boolean) {
+  return {
+    init: (w: number[]): RMSpropState => ({ v: w.map(() => 0), a: w.map(() => 0), mom: w.map(() => 0) }),
+    step: (w: number[], g: number[], lr: number, _t: number, s: RMSpropState) => {
+      s.v = s.v.map((vi, i) => rho * vi + (1 - rho) * g[i] ** 2);
+      s.a = s.a.map((ai, i) => rho * ai + (1 - rho) * g[i]);
+      const denominator = s.v.map((vi, i) => (centered ? Math.max(0, vi - s.a[i] ** 2) : vi));
+      const increment = g.map((gi, i) => (lr * gi) / (Math.sqrt(denominator[i]) + eps));
+      s.mom = s.mom.map((mi, i) => momentum * mi + increment[i]);
+      return w.map((wi, i) => wi - (momentum > 0 ? s.mom[i] : increment[i]));
+    },
+    slots: (s: RMSpropState): Record<string, number[]> => ({
+      velocity: s.v,
+      ...(centered ? { averageGradient: s.a } : {}),
+      ...(momentum > 0 ? { momentum: s.mom } : {}),
+    }),
+  };
+}
+
+await describeOptimizer(RMSprop, { config: { learningRate: 0.01 }, reference: rmspropReference(0.9, 0, 1e-7, false) });
+await describeOptimizer(RMSprop, {
+  config: { learningRate: 0.05, rho: 0.8, momentum: 0.5, epsilon: 1e-3, centered: true },
+  reference: rmspropReference(0.8, 0.5, 1e-3, true),
+});
+
+await describeBackends('RMSprop', (backend) => {
   it('centered with momentum, on fixed gradients, 3 steps', async () => {
     const w = weights([0.5, -1.5], backend);
     const opt = new RMSprop({ learningRate: 0.05, rho: 0.8, momentum: 0.5, epsilon: 1e-3, centered: true });

@@ -1,49 +1,44 @@
-import { NeuriteError, type Scalar, type TensorLike, tensor, tidy, type Variable, variable } from '@neurite/core';
-import { describeBackends, expectClose } from '@neurite/core/testing';
-import { SGD, sgd } from '@neurite/optimizers';
+import { NeuriteError } from '@neurite/core';
+import { SGD, sgd, warmup } from '@neurite/optimizers';
 import { describe, expect, it } from 'vitest';
+import { describeOptimizer } from '../test/describe_optimizer.js';
 
-let id = 0;
-// tfjs variable names are global: each test gets its own. tidy() frees the initial tensor.
-const weights = (values: TensorLike, backend: string) =>
-  tidy(() => variable(tensor(values), true, `sgd_${backend}_${id++}`));
-const loss = (w: Variable) => (): Scalar => w.square().sum();
+// Plain: w -= lr g, and no slot.
+await describeOptimizer(SGD, {
+  config: { learningRate: 0.1 },
+  reference: {
+    init: () => ({}),
+    step: (w, g, lr) => w.map((wi, i) => wi - lr * g[i]),
+    slots: () => ({}),
+  },
+});
 
-await describeBackends('SGD', (backend) => {
-  it('plain: w -= lr g, 3 steps of sum(w^2)', async () => {
-    const w = weights([1, -2], backend);
-    const opt = sgd({ learningRate: 0.1 });
-    let x = [1, -2];
-    for (let step = 0; step < 3; step++) {
-      const g = x.map((xi) => 2 * xi);
-      x = x.map((xi, i) => xi - 0.1 * g[i]);
-      opt.minimize(loss(w), { varList: [w] });
-      expectClose(await w.data(), x, backend);
-    }
-    expect(x[0]).toBeCloseTo(0.512, 12); // 0.8^3
-    expect((await opt.getState()).slots).toEqual({}); // no momentum, no slot
-    w.dispose();
+// With momentum: v = momentum v - lr g, then w += v, or with nesterov w += momentum v - lr g (the new v).
+for (const nesterov of [false, true]) {
+  await describeOptimizer(SGD, {
+    config: { learningRate: 0.1, momentum: 0.9, nesterov },
+    reference: {
+      init: (w) => ({ v: w.map(() => 0) }),
+      step: (w, g, lr, _t, s) => {
+        s.v = s.v.map((vi, i) => 0.9 * vi - lr * g[i]);
+        return w.map((wi, i) => (nesterov ? wi + 0.9 * s.v[i] - lr * g[i] : wi + s.v[i]));
+      },
+      slots: (s) => ({ momentum: s.v }),
+    },
   });
+}
 
-  for (const nesterov of [false, true]) {
-    it(`momentum 0.9, nesterov ${nesterov}: 3 steps of sum(w^2)`, async () => {
-      const w = weights([1, -2], backend);
-      const opt = new SGD({ learningRate: 0.1, momentum: 0.9, nesterov });
-      let x = [1, -2];
-      let v = [0, 0];
-      for (let step = 0; step < 3; step++) {
-        const g = x.map((xi) => 2 * xi);
-        v = v.map((vi, i) => 0.9 * vi - 0.1 * g[i]);
-        x = nesterov ? x.map((xi, i) => xi + 0.9 * v[i] - 0.1 * g[i]) : x.map((xi, i) => xi + v[i]);
-        opt.minimize(loss(w), { varList: [w] });
-        expectClose(await w.data(), x, backend);
-      }
-      const state = await opt.getState();
-      expectClose(state.slots[w.name].momentum.values, v, backend);
-      opt.dispose();
-      w.dispose();
-    });
-  }
+// A schedule: the rate of each step is the schedule's value at iterations.
+await describeOptimizer(SGD, {
+  config: { learningRate: warmup({ warmupSteps: 2, after: 0.1 }), momentum: 0.5 },
+  reference: {
+    init: (w) => ({ v: w.map(() => 0) }),
+    step: (w, g, lr, _t, s) => {
+      s.v = s.v.map((vi, i) => 0.5 * vi - lr * g[i]);
+      return w.map((wi, i) => wi + s.v[i]);
+    },
+    slots: (s) => ({ momentum: s.v }),
+  },
 });
 
 describe('SGD options', () => {

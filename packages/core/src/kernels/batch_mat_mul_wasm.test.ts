@@ -1,7 +1,6 @@
 import { grads, liveTensors, matMul, sum, type Tensor, tensor } from '@neurite/core';
-import { describeBackends } from '@neurite/core/testing';
+import { compareArrays, describeBackends, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
-import { floats } from '../../test/reference.js';
 
 /** C[i] = op(A[i]) x op(B[i]) in float64, broadcasting a batch of 1; op transposes the last two axes if asked. */
 function reference(
@@ -66,7 +65,7 @@ await describeBackends('BatchMatMul with transposed operands', (backend) => {
       const want = reference(av, c.a, bv, c.b, c.ta, c.tb);
       expect(out.shape).toEqual(want.shape);
       const got = await out.data();
-      for (let i = 0; i < want.values.length; i++) expect(Math.abs(got[i] - want.values[i])).toBeLessThan(tol);
+      compareArrays(got, want.values, `matMul [${backend}]`, 1, { rtol: 0, atol: tol });
       out.dispose();
       // The transposed copies are the kernel's own: nothing of them outlives the call.
       expect(liveTensors()).toEqual(before);

@@ -1,7 +1,7 @@
 import { engine, liveTensors, type Tensor, tensor4d } from '@neurite/core';
-import { describeBackends, expectClose } from '@neurite/core/testing';
+import { describeBackends, expectClose, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
-import { type ConvCase, conv2dInputGradReference, convGeometry, floats } from '../../test/reference.js';
+import { type ConvCase, conv2dInputGradReference, convGeometry } from '../../test/reference.js';
 
 // The same grid as the filter gradient: stride 1 and 2, same and valid, 1/3/32 input channels, batch 1 and 7.
 const grid: ConvCase[] = [];

@@ -1,7 +1,6 @@
 import { grad, liveTensors, relu, type Tensor, tensor } from '@neurite/core';
-import { describeBackends } from '@neurite/core/testing';
+import { describeBackends, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
-import { floats } from '../../test/reference.js';
 
 await describeBackends('Identity and Cast', (backend) => {
   // cpu's kernels and Neurite's wasm ones share the data; the values are what every backend must agree on.

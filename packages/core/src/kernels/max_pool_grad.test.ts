@@ -1,7 +1,7 @@
 import { engine, grad, liveTensors, maxPool, type Tensor, type Tensor4D, tensor4d } from '@neurite/core';
-import { describeBackends, expectClose } from '@neurite/core/testing';
+import { describeBackends, expectClose, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
-import { convGeometry, floats, maxPoolGradReference, type PoolCase } from '../../test/reference.js';
+import { convGeometry, maxPoolGradReference, type PoolCase } from '../../test/reference.js';
 
 // Odd and even sizes, overlapping (stride < pool), tiling (stride = pool) and gapped (stride > pool)
 // windows. The kernel has a fast path for 2x2 stride 2 with every window inside the input (valid, or

@@ -1,7 +1,7 @@
 import { engine, liveTensors, type Tensor, tensor } from '@neurite/core';
-import { describeBackends, expectClose } from '@neurite/core/testing';
+import { describeBackends, expectClose, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
-import { floats, sumReference } from '../../test/reference.js';
+import { sumReference } from '../../test/reference.js';
 
 interface SumCase {
   shape: number[];
