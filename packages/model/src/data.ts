@@ -1,43 +1,13 @@
-import { NeuriteError, type Tensor } from '@neurite/core';
-import type { HostBatch, HostPart } from './step.js';
-
-/** Tensors for a model's inputs or its targets: one, a list in graph order, or an object keyed by name. */
-export type TensorSet = Tensor | Tensor[] | Record<string, Tensor>;
-
-/**
- * One batch from a dataset: inputs and targets. A model with several inputs or outputs takes a list
- * of tensors (graph order) or an object keyed by input or output name on either side.
- */
-export interface Batch {
-  xs: TensorSet;
-  ys: TensorSet;
-}
-
-/**
- * What fit() and evaluate() accept besides arrays: anything that yields batches, sync or async
- * (@neurite/datasets' Dataset does). Batches are disposed by the loop after use. A source with a
- * numeric `count` (as `BatchedDataset` has: batches per pass) gives progress callbacks their plan.
- */
-export type BatchSource = (AsyncIterable<Batch> | Iterable<Batch>) & { readonly count?: number | undefined };
-
-export function isTensor(v: unknown): v is Tensor {
-  return typeof v === 'object' && v !== null && 'dataId' in v && 'shape' in v;
-}
-
-/** Whether `v` is a tensor, a non-empty list of tensors, or a plain object whose values are all tensors. */
-export function isTensorSet(v: unknown): v is TensorSet {
-  if (isTensor(v)) return true;
-  if (Array.isArray(v)) return v.length > 0 && v.every(isTensor);
-  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
-  const values = Object.values(v);
-  return values.length > 0 && values.every(isTensor);
-}
-
-/** Every tensor in a set, for disposing. */
-export function tensorsOf(v: TensorSet): Tensor[] {
-  if (isTensor(v)) return [v];
-  return Array.isArray(v) ? v : Object.values(v);
-}
+// Where fit() and evaluate() read their data, once, and where every batch of an epoch comes from.
+// Arrays are checked against the model and its losses and copied to the host once per call; an epoch's
+// batches are cut from those typed arrays (the step makes tensors). A batch source (a Dataset) is read
+// batch by batch: each batch's inputs and targets are put in graph order and checked here, and freed
+// here once the step that used it is done. The loop in training.ts only passes batches on to a step.
+import { NeuriteError, permutation, type Tensor } from '@neurite/core';
+import type { FitModel } from './contract.js';
+import type { HostBatch, HostPart, StepBatch } from './step.js';
+import { checkLabelValues, targetList } from './targets.js';
+import { type Batch, type BatchSource, isTensor, isTensorSet, type TensorSet } from './tensor_set.js';
 
 /** Host copies of the training arrays, so that batches are cut from typed arrays (cheap on every backend). */
 export interface HostData {
@@ -46,6 +16,23 @@ export interface HostData {
   x: HostPart[];
   /** Each output's targets, all samples. */
   y: HostPart[];
+}
+
+/** Arrays on the host, or a source of batches. */
+export type DataSource = HostData | BatchSource;
+
+/** What one fit() trains on and validates with, once its arguments are read. */
+export interface FitData {
+  train: DataSource;
+  val?: DataSource | undefined;
+  /** Training samples (arrays), or null (a batch source). */
+  samples: number | null;
+  /** Batches per epoch: from the arrays' length, or a source's `count`; 0 when the source does not say. */
+  batches: number;
+}
+
+export function isHostData(d: DataSource): d is HostData {
+  return Array.isArray((d as HostData).x) && 'n' in d;
 }
 
 /** Copies the inputs and targets (already in graph order and checked) to the host, once per fit(). */
@@ -68,6 +55,78 @@ export async function toHost(where: string, xs: Tensor[], ys: Tensor[], names: s
     dtype: 'float32',
   });
   return { n, x: await Promise.all(xs.map(part)), y: await Promise.all(ys.map(part)) };
+}
+
+/** Arrays in graph order, checked against the model and its losses, copied to the host once. */
+export async function readArrays(model: FitModel, x: TensorSet, y: unknown, what: string): Promise<HostData> {
+  if (!isTensorSet(y)) {
+    throw new NeuriteError(
+      `${model.name}.${what}(x, y): y must be the targets (a tensor, or a list or object of them, one per output) when x is arrays. Received: ${y === undefined ? 'nothing' : typeof y}.`,
+    );
+  }
+  const xs = model.inputTensors(x, what);
+  const ys = targetList(model, y, what);
+  const host = await toHost(`${model.name}.${what}`, xs, ys, model.outputNames);
+  const { objective } = model.requireCompiled(what);
+  checkLabelValues(
+    `${model.name}.${what}`,
+    objective,
+    model.outputShapes,
+    host.y.map((p) => p.values),
+  );
+  return host;
+}
+
+/** Arrays (copied to the host, checked) or a batch source (as it is), for evaluate(). */
+export async function readData(
+  model: FitModel,
+  x: TensorSet | BatchSource,
+  y: unknown,
+  what: string,
+): Promise<DataSource> {
+  return isTensorSet(x) ? readArrays(model, x, y, what) : x;
+}
+
+/** Whether validationData is a pair [x, y] of arrays (not a source that happens to hold two batches). */
+function isArrayPair(v: unknown): v is [TensorSet, TensorSet] {
+  if (!Array.isArray(v) || v.length !== 2 || !isTensorSet(v[0]) || !isTensorSet(v[1])) return false;
+  const batchLike = (b: unknown) =>
+    !Array.isArray(b) &&
+    Object.keys(b as object)
+      .sort()
+      .join() === 'xs,ys';
+  return !(batchLike(v[0]) && batchLike(v[1]));
+}
+
+/** fit()'s data arguments, read once: fit(x, y, ...) on arrays or fit(source, ...) on a batch source. */
+export async function readFitData(
+  model: FitModel,
+  x: TensorSet | BatchSource,
+  y: unknown,
+  options: {
+    batchSize: number;
+    validationSplit?: number | undefined;
+    validationData?: [TensorSet, TensorSet] | BatchSource | undefined;
+  },
+): Promise<FitData> {
+  const { batchSize, validationSplit: split, validationData: vd } = options;
+  let train: DataSource;
+  let val: DataSource | undefined;
+  if (isTensorSet(x)) {
+    const host = await readArrays(model, x, y, 'fit');
+    [train, val] = split ? splitHost(host, split) : [host, undefined];
+  } else if (split !== undefined) {
+    throw new NeuriteError('fit: validationSplit needs arrays; with a dataset, pass validationData instead.');
+  } else train = x;
+  if (vd) val = isArrayPair(vd) ? await readArrays(model, vd[0], vd[1], 'fit') : (vd as BatchSource);
+  // A source that knows its batch count (a BatchedDataset's `count`) gives the plan; others say 0.
+  const counted = (train as { count?: unknown }).count;
+  const batches = isHostData(train)
+    ? Math.ceil(train.n / batchSize)
+    : typeof counted === 'number' && Number.isSafeInteger(counted) && counted >= 0
+      ? counted
+      : 0;
+  return { train, val, samples: isHostData(train) ? train.n : null, batches };
 }
 
 const sizeOf = (p: HostPart) => p.shape.reduce((a, b) => a * b, 1);
@@ -106,5 +165,54 @@ export function* hostBatches(d: HostData, batchSize: number, order?: Uint32Array
   }
 }
 
-/** The seeded shuffle order of fit's epochs: core's one permutation. */
-export { permutation } from '@neurite/core';
+/** Frees whatever tensors a source's batch holds (it may be malformed: only tensors are touched). */
+function disposeBatch(b: unknown): void {
+  for (const side of ['xs', 'ys'] as const) {
+    const v = (b as Partial<Batch> | null)?.[side];
+    if (isTensor(v)) v.dispose();
+    else if (typeof v === 'object' && v !== null) for (const t of Object.values(v)) if (isTensor(t)) t.dispose();
+  }
+}
+
+/** How one epoch reads its data. */
+export interface EpochOptions {
+  /** In messages: 'fit' or 'evaluate'. */
+  what: string;
+  /** Samples per batch, for arrays (a source brings its own). */
+  batchSize: number;
+  /** Arrays: the seed of this epoch's shuffle (core's one permutation), or null for the stored order. */
+  shuffleSeed?: number | null | undefined;
+  /** Batches to skip: a resumed epoch starts after the ones it trained. */
+  skip?: number | undefined;
+}
+
+/**
+ * One epoch's batches, ready for a step: host arrays cut from `d`, or a source's batches with their
+ * inputs and targets in graph order and checked. A source's batch is freed when the next one is asked
+ * for, or when the consumer stops (a break or a throw returns the generator).
+ */
+export async function* epochBatches(model: FitModel, d: DataSource, options: EpochOptions): AsyncGenerator<StepBatch> {
+  const { what, batchSize, shuffleSeed, skip = 0 } = options;
+  if (isHostData(d)) {
+    const order = shuffleSeed === undefined || shuffleSeed === null ? undefined : permutation(d.n, shuffleSeed);
+    yield* hostBatches(d, batchSize, order, skip);
+    return;
+  }
+  let index = 0;
+  for await (const b of d as AsyncIterable<Batch>) {
+    try {
+      if (index++ < skip) continue;
+      if (typeof b !== 'object' || b === null) {
+        throw new NeuriteError(
+          `${model.name}.${what}: batch ${index} of the source is not a batch: expected { xs, ys }, received ${b === null ? 'null' : typeof b}.`,
+        );
+      }
+      // A model fed by a dataset may learn its input shape only from its first batch (inputTensors).
+      const xs = model.inputTensors(b.xs, what);
+      const ys = targetList(model, b.ys, what);
+      yield { n: xs[0].shape[0], xs, ys };
+    } finally {
+      disposeBatch(b);
+    }
+  }
+}

@@ -13,7 +13,6 @@ export {
   progressReporter,
   type TrainingModel,
 } from './callbacks.js';
-export type { Batch, BatchSource } from './data.js';
 export { DEFAULT_MAX_BYTES, MAX_MODEL_JSON_BYTES } from './format/layout.js';
 export { loadModel } from './load.js';
 export {
@@ -52,5 +51,6 @@ export {
 export { type SaveOptions, type SaveStep, saveModel } from './save.js';
 export { Sequential, sequential } from './sequential.js';
 export type { ModelSummary, SummaryRow } from './summary.js';
+export type { Batch, BatchSource } from './tensor_set.js';
 export type { FitOptions, History, TrainingPosition } from './training.js';
 export { type ModelArtifacts, toArtifacts } from './write.js';

@@ -10,7 +10,6 @@ import {
 import type { Loss } from '@neurite/losses';
 import { getOptimizer, type Optimizer } from '@neurite/optimizers';
 import type { ArchitectureJSON, FitModel, NodeRef } from './contract.js';
-import type { BatchSource, TensorSet } from './data.js';
 import type { SavedPosition } from './format/types.js';
 import { type Graph, nodeName, showShape, traceGraph } from './graph.js';
 import type { Metric } from './metrics.js';
@@ -23,6 +22,7 @@ import {
 } from './objective.js';
 import type { SaveOptions } from './save.js';
 import { type ModelSummary, summarizeGraph } from './summary.js';
+import type { BatchSource, TensorSet } from './tensor_set.js';
 import { evaluate, type FitOptions, fit, type History } from './training.js';
 
 /**

@@ -1,7 +1,8 @@
 // The one training step. A batch arrives as host arrays (one per model input and one per output's
-// targets) and becomes tensors here, inside the step's scope; the gradient function below is the only
-// one: fit's local step, the main thread's shard and every worker's shard all call it.
-import { keep, type NamedTensorMap, type Tensor, tensor, type Variable, variableGrads } from '@neurite/core';
+// targets) and becomes tensors here, inside the step's scope, or as a dataset's tensors (data.ts put
+// them in graph order and checked them); the gradient function below is the only one: fit's local
+// step, the main thread's shard and every worker's shard all call it.
+import { keep, type NamedTensorMap, type Tensor, tensor, tidy, type Variable, variableGrads } from '@neurite/core';
 import type { FitModel } from './contract.js';
 import type { OutputObjective } from './objective.js';
 
@@ -18,6 +19,23 @@ export interface HostBatch {
   x: HostPart[];
   y: HostPart[];
 }
+
+/** A dataset's batch: its tensors in graph order, checked (data.ts frees them after the step). */
+export interface TensorBatch {
+  n: number;
+  xs: Tensor[];
+  ys: Tensor[];
+}
+
+/** What a step takes: host arrays (from arrays) or tensors (from a dataset). */
+export type StepBatch = HostBatch | TensorBatch;
+
+export function isHostBatch(b: StepBatch): b is HostBatch {
+  return Array.isArray((b as HostBatch).x);
+}
+
+/** One step's results, before they are read back: the total loss, each output's loss (several outputs), the metric counts. */
+export type StepResult = [Tensor, Tensor[], Tensor[]];
 
 /** The first `n` samples of a part as a tensor (a copy: the part's buffer may be reused). */
 export function partTensor(p: HostPart, n: number): Tensor {
@@ -78,4 +96,25 @@ export function gradients(
 export function release(g: Pick<Gradients, 'preds' | 'parts'>): void {
   for (const t of g.preds) t.dispose();
   for (const t of g.parts) t.dispose();
+}
+
+/** The local step: tensors from the batch, the one gradient function, the optimizer; or, evaluating, the loss alone. */
+export function localStep(model: FitModel, vars: Variable[], train: boolean, batch: StepBatch): StepResult {
+  const { optimizer, objective } = model.requireCompiled(train ? 'fit' : 'evaluate');
+  // Every step runs in a scope: only the loss, its parts and the metric counts survive it.
+  return tidy(() => {
+    const xs = isHostBatch(batch) ? batch.x.map((p) => partTensor(p, batch.n)) : batch.xs;
+    const ys = isHostBatch(batch) ? batch.y.map((p) => partTensor(p, batch.n)) : batch.ys;
+    if (train) {
+      const g = gradients(model, objective, vars, xs, ys);
+      optimizer.applyGradients(g.grads);
+      const counted = metricCounts(objective, ys, g.preds);
+      // gradients() kept the predictions out of its scope; free them by hand (the parts are returned).
+      release({ preds: g.preds, parts: [] });
+      return [g.value, g.parts, counted] as StepResult;
+    }
+    const preds = model.callAll(xs);
+    const l = objectiveLoss(objective, ys, preds);
+    return [l.total, objective.length > 1 ? l.parts : [], metricCounts(objective, ys, preds)] as StepResult;
+  });
 }

@@ -2,8 +2,8 @@ import { NeuriteError, type Tensor } from '@neurite/core';
 import type { Shape } from '@neurite/layers';
 import type { Loss } from '@neurite/losses';
 import type { FitModel } from './contract.js';
-import { isTensor, type TensorSet } from './data.js';
 import type { OutputObjective } from './objective.js';
+import { isTensor, type TensorSet } from './tensor_set.js';
 
 const quoted = (names: string[]) => names.map((n) => `'${n}'`).join(', ');
 

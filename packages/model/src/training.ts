@@ -1,23 +1,15 @@
-import { NeuriteError, random, randomState, setSeed, type Tensor, tidy, type Variable } from '@neurite/core';
+// The training loop: fit() reads its data once (data.ts), then for each epoch asks data.ts for the
+// epoch's batches and hands each to a step (step.ts, or the workers' parallel/step.ts), reading back
+// the loss and metric counts for the logs and the callbacks. No batch is touched here.
+import { NeuriteError, random, randomState, setSeed, type Variable } from '@neurite/core';
 import type { Callback, Logs, TrainingModel } from './callbacks.js';
 import type { FitModel } from './contract.js';
-import {
-  type Batch,
-  type BatchSource,
-  type HostData,
-  hostBatches,
-  isTensorSet,
-  permutation,
-  splitHost,
-  type TensorSet,
-  tensorsOf,
-  toHost,
-} from './data.js';
+import { type DataSource, epochBatches, type FitData, readData, readFitData } from './data.js';
 import type { SavedPosition } from './format/types.js';
 import { trackedKeys } from './objective.js';
 import { ParallelTraining } from './parallel/step.js';
-import { gradients, type HostBatch, metricCounts, objectiveLoss, partTensor, release } from './step.js';
-import { checkLabelValues, targetList } from './targets.js';
+import { localStep, type StepBatch, type StepResult } from './step.js';
+import { type BatchSource, isTensorSet, type TensorSet } from './tensor_set.js';
 
 /** Options for fit(). */
 export interface FitOptions {
@@ -105,22 +97,6 @@ export interface History {
   interrupted?: { epoch: number; batch: number };
 }
 
-type AnyBatch = HostBatch | Batch;
-
-function isHostBatch(b: AnyBatch): b is HostBatch {
-  return 'n' in b && Array.isArray((b as HostBatch).x);
-}
-
-async function* iterate(source: BatchSource): AsyncGenerator<Batch> {
-  for await (const b of source as AsyncIterable<Batch>) yield b;
-}
-
-function disposeBatch(b: AnyBatch): void {
-  if (isHostBatch(b)) return;
-  if (b.xs) for (const t of tensorsOf(b.xs)) t.dispose();
-  if (b.ys) for (const t of tensorsOf(b.ys)) t.dispose();
-}
-
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) =>
     typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
@@ -129,20 +105,6 @@ function yieldToEventLoop(): Promise<void> {
 
 function valKey(name: string): string {
   return `val${name[0].toUpperCase()}${name.slice(1)}`;
-}
-
-/** A dataset's batch copied to the host, for the workers (a Dataset yields tensors). */
-async function hostBatchOf(xs: Tensor[], ys: Tensor[]): Promise<HostBatch> {
-  const part = async (t: Tensor) => {
-    const int = t.dtype === 'int32';
-    const values = await t.data();
-    return {
-      values: int ? Int32Array.from(values) : Float32Array.from(values),
-      shape: t.shape.slice(1),
-      dtype: (int ? 'int32' : 'float32') as 'int32' | 'float32',
-    };
-  };
-  return { n: xs[0].shape[0], x: await Promise.all(xs.map(part)), y: await Promise.all(ys.map(part)) };
 }
 
 /** Running sums of a pass: where it starts (a resumed epoch) and where it stopped. */
@@ -165,77 +127,33 @@ interface PassOptions {
   signal?: AbortSignal;
 }
 
-/** One step's results, before they are read back: the total loss, each output's loss (several outputs), the metric counts. */
-export type StepResult = [Tensor, Tensor[], Tensor[]];
-
-/** The local step: tensors from the batch, the one gradient function, the optimizer; or, evaluating, the loss alone. */
-function localStep(
-  model: FitModel,
-  vars: Variable[],
-  train: boolean,
-  host: HostBatch | undefined,
-  given: { xs: Tensor[]; ys: Tensor[] } | undefined,
-): StepResult {
-  const { optimizer, objective } = model.requireCompiled(train ? 'fit' : 'evaluate');
-  // Every step runs in a scope: only the loss, its parts and the metric counts survive it.
-  return tidy(() => {
-    const xs = host ? host.x.map((p) => partTensor(p, host.n)) : (given as { xs: Tensor[] }).xs;
-    const ys = host ? host.y.map((p) => partTensor(p, host.n)) : (given as { ys: Tensor[] }).ys;
-    if (train) {
-      const g = gradients(model, objective, vars, xs, ys);
-      optimizer.applyGradients(g.grads);
-      const counted = metricCounts(objective, ys, g.preds);
-      // gradients() kept the predictions out of its scope; free them by hand (the parts are returned).
-      release({ preds: g.preds, parts: [] });
-      return [g.value, g.parts, counted] as StepResult;
-    }
-    const preds = model.callAll(xs);
-    const l = objectiveLoss(objective, ys, preds);
-    return [l.total, objective.length > 1 ? l.parts : [], metricCounts(objective, ys, preds)] as StepResult;
-  });
-}
-
 /** Runs one pass over the batches: trains when `train`, else evaluates. Returns epoch-level logs. */
 async function pass(
   model: FitModel,
-  batches: AsyncIterable<AnyBatch> | Iterable<AnyBatch>,
+  batches: AsyncIterable<StepBatch>,
   { train, onBatch, epoch, parallel, start, signal }: PassOptions,
 ): Promise<{ logs: Logs; stopped?: PassSums }> {
   const what = train ? 'fit' : 'evaluate';
   const { optimizer, objective } = model.requireCompiled(what);
   const keys = trackedKeys(objective);
   const lossParts = objective.length > 1 ? objective.length : 0;
-  let vars = model.trainableWeights.map((w) => w.variable);
+  let vars: Variable[] = [];
   let lossSum = start?.lossSum ?? 0;
   let samples = start?.samples ?? 0;
   const counts: [number, number][] = start ? start.counts.map(([a, b]) => [a, b]) : keys.map(() => [0, 0]);
   let index = start?.index ?? 0;
   let first = true;
-  for await (const b of batches as AsyncIterable<AnyBatch>) {
-    let result: StepResult;
-    let n: number;
-    try {
-      let given: { xs: Tensor[]; ys: Tensor[] } | undefined;
-      // A dataset's batch: its inputs and targets in graph order, checked. (A model fed by a dataset may
-      // learn its input shape only from its first batch.)
-      const xs = isHostBatch(b) ? undefined : model.inputTensors(b.xs, what);
-      if (first) {
-        // Build before collecting the weights to train.
-        first = false;
-        model.build();
-        vars = model.trainableWeights.map((w) => w.variable);
-      }
-      if (xs && !isHostBatch(b)) given = { xs, ys: targetList(model, b.ys, what) };
-      n = isHostBatch(b) ? b.n : (given as { xs: Tensor[] }).xs[0].shape[0];
-      if (train && parallel) {
-        const host = isHostBatch(b)
-          ? b
-          : await hostBatchOf((given as { xs: Tensor[] }).xs, (given as { ys: Tensor[] }).ys);
-        result = await parallel.step(model, vars, host);
-      } else result = localStep(model, vars, train, isHostBatch(b) ? b : undefined, given);
-    } finally {
-      disposeBatch(b);
+  for await (const batch of batches) {
+    if (first) {
+      // Build before collecting the weights to train (a model fed by a dataset learns its input shape
+      // from the first batch).
+      first = false;
+      model.build();
+      vars = model.trainableWeights.map((w) => w.variable);
     }
+    const n = batch.n;
+    const result: StepResult =
+      train && parallel ? await parallel.step(model, vars, batch) : localStep(model, vars, train, batch);
     const [value, parts, stats] = result;
     const lv = (await value.data())[0];
     value.dispose();
@@ -289,44 +207,6 @@ function trainingModel(model: FitModel): TrainingModel {
   return model as unknown as TrainingModel;
 }
 
-/** Whether validationData is a pair [x, y] of arrays (not a source that happens to hold two batches). */
-function isArrayPair(v: unknown): v is [TensorSet, TensorSet] {
-  if (!Array.isArray(v) || v.length !== 2 || !isTensorSet(v[0]) || !isTensorSet(v[1])) return false;
-  const batchLike = (b: unknown) =>
-    !Array.isArray(b) &&
-    Object.keys(b as object)
-      .sort()
-      .join() === 'xs,ys';
-  return !(batchLike(v[0]) && batchLike(v[1]));
-}
-
-/** Arrays in graph order, checked against the model and its losses, copied to the host once. */
-async function hostArrays(model: FitModel, x: TensorSet, y: unknown, what: string): Promise<HostData> {
-  if (!isTensorSet(y)) {
-    throw new NeuriteError(
-      `${model.name}.${what}(x, y): y must be the targets (a tensor, or a list or object of them, one per output) when x is arrays. Received: ${y === undefined ? 'nothing' : typeof y}.`,
-    );
-  }
-  const xs = model.inputTensors(x, what);
-  const ys = targetList(model, y, what);
-  const host = await toHost(`${model.name}.${what}`, xs, ys, model.outputNames);
-  const { objective } = model.requireCompiled(what);
-  checkLabelValues(
-    `${model.name}.${what}`,
-    objective,
-    model.outputShapes,
-    host.y.map((p) => p.values),
-  );
-  return host;
-}
-
-/** What one fit() trains on and validates with, once its arguments are read. */
-interface FitData {
-  /** Array data on the host, or a batch source. */
-  train: HostData | BatchSource;
-  val?: HostData | BatchSource | undefined;
-}
-
 /** The training loop behind FitModel.fit(): fit(x, y, options) on arrays, fit(source, options) on a batch source. */
 export async function fit(
   model: FitModel,
@@ -358,15 +238,11 @@ export async function fit(
     );
   }
   model.requireCompiled('fit');
-  const data: FitData = { train: x as BatchSource };
-  if (arrays) {
-    const host = await hostArrays(model, x, yOrOptions, 'fit');
-    [data.train, data.val] = split ? splitHost(host, split) : [host, undefined];
-  } else if (split !== undefined) {
-    throw new NeuriteError('fit: validationSplit needs arrays; with a dataset, pass validationData instead.');
-  }
-  const vd = options.validationData;
-  if (vd) data.val = isArrayPair(vd) ? await hostArrays(model, vd[0], vd[1], 'fit') : (vd as BatchSource);
+  const data = await readFitData(model, x, arrays ? yOrOptions : undefined, {
+    batchSize,
+    validationSplit: split,
+    validationData: options.validationData,
+  });
   const parallel = workers > 1 ? new ParallelTraining(model, { workers, workerSetup: options.workerSetup }) : undefined;
   try {
     return await trainEpochs(model, data, options, parallel);
@@ -374,8 +250,6 @@ export async function fit(
     await parallel?.close();
   }
 }
-
-const isHostData = (d: HostData | BatchSource): d is HostData => Array.isArray((d as HostData).x) && 'n' in d;
 
 /** fit() after its arguments are read: every epoch, its callbacks and its validation pass. */
 async function trainEpochs(
@@ -388,22 +262,12 @@ async function trainEpochs(
   const batchSize = options.batchSize ?? 32;
   const initialEpoch = options.resume ? model.epochsTrained : (options.initialEpoch ?? 0);
   const callbacks = options.callbacks ?? [];
-  const train = isHostData(data.train) ? data.train : undefined;
-  const x = data.train;
   const history: History = { epoch: [], history: {} };
   const tm = trainingModel(model);
   model.stopTraining = false;
-  // The plan comes from the data: arrays know their length; a source that knows its batch count (a
-  // BatchedDataset's `count`) says it; any other source reports 0 (unknown).
-  const counted = (x as { count?: unknown }).count;
-  const batches = train
-    ? Math.ceil(train.n / batchSize)
-    : typeof counted === 'number' && Number.isSafeInteger(counted) && counted >= 0
-      ? counted
-      : 0;
-  const resumeAt = options.resume ? checkResume(model, train, batchSize) : undefined;
+  const resumeAt = options.resume ? checkResume(model, data.samples, batchSize) : undefined;
   for (const cb of callbacks) {
-    (cb as { setPlan?: (p: object) => void }).setPlan?.({ epochs, batches, batchSize });
+    (cb as { setPlan?: (p: object) => void }).setPlan?.({ epochs, batches: data.batches, batchSize });
     await cb.onTrainBegin?.(tm);
   }
   let last: Logs = {};
@@ -412,20 +276,14 @@ async function trainEpochs(
     const epochSeed = options.seed !== undefined ? (options.seed * 1000003 + epoch * 7919) >>> 0 : undefined;
     if (epochSeed !== undefined) setSeed(epochSeed);
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, tm);
-    let source: Iterable<HostBatch> | AsyncIterable<Batch>;
-    let permutationSeed: number | null = null;
-    if (train) {
-      if (options.shuffle ?? true)
-        permutationSeed = at ? at.permutationSeed : (epochSeed ?? Math.floor(random() * 2 ** 32));
-      const order = permutationSeed === null ? undefined : permutation(train.n, permutationSeed);
-      source = hostBatches(train, batchSize, order, at?.batch ?? 0);
-    } else {
-      source = iterate(x as BatchSource);
-      if (at) source = await skipBatches(source as AsyncGenerator<Batch>, at.batch);
-    }
+    // Arrays are shuffled each epoch (unless shuffle is false) with a seed the position records.
+    let shuffleSeed: number | null = null;
+    if (data.samples !== null && (options.shuffle ?? true))
+      shuffleSeed = at ? at.permutationSeed : (epochSeed ?? Math.floor(random() * 2 ** 32));
+    const batches = epochBatches(model, data.train, { what: 'fit', batchSize, shuffleSeed, skip: at?.batch });
     // The random stream continues where the interrupted run left it (dropout masks, worker seeds).
     if (at) setSeed(at.randomState);
-    const result = await pass(model, source, {
+    const result = await pass(model, batches, {
       train: true,
       onBatch: async (b, l) => {
         for (const cb of callbacks) await cb.onBatchEnd?.(b, l, tm);
@@ -440,9 +298,9 @@ async function trainEpochs(
       model.trainingPosition = {
         epoch,
         batch: s.index,
-        batchSize: train ? batchSize : null,
-        trainSamples: train ? train.n : null,
-        permutationSeed,
+        batchSize: data.samples !== null ? batchSize : null,
+        trainSamples: data.samples,
+        permutationSeed: shuffleSeed,
         randomState: randomState(),
         lossSum: s.lossSum,
         samples: s.samples,
@@ -453,8 +311,8 @@ async function trainEpochs(
     }
     const logs = result.logs;
     if (data.val) {
-      const batches = isHostData(data.val) ? hostBatches(data.val, Math.max(batchSize, 256)) : iterate(data.val);
-      const v = await pass(model, batches, { train: false });
+      const valBatches = epochBatches(model, data.val, { what: 'evaluate', batchSize: Math.max(batchSize, 256) });
+      const v = await pass(model, valBatches, { train: false });
       for (const [k, value] of Object.entries(v.logs)) logs[valKey(k)] = value;
     }
     model.epochsTrained = epoch + 1;
@@ -475,8 +333,8 @@ async function trainEpochs(
   return history;
 }
 
-/** The position fit({ resume: true }) continues from, checked against this call's data. */
-function checkResume(model: FitModel, train: HostData | undefined, batchSize: number): TrainingPosition | undefined {
+/** The position fit({ resume: true }) continues from, checked against this call's data (`samples`: arrays' length, or null for a source). */
+function checkResume(model: FitModel, samples: number | null, batchSize: number): TrainingPosition | undefined {
   const at = model.trainingPosition;
   if (!at) return undefined;
   const fail = (what: string): never => {
@@ -495,26 +353,16 @@ function checkResume(model: FitModel, train: HostData | undefined, batchSize: nu
         `${tracked.length > 0 ? ` (${tracked.join(', ')})` : ''}.`,
     );
   }
-  if (train && (at.batchSize !== batchSize || at.trainSamples !== train.n)) {
+  if (samples !== null && (at.batchSize !== batchSize || at.trainSamples !== samples)) {
     fail(
       `it trained batches of ${at.batchSize ?? '(a batch source)'} from ${at.trainSamples ?? '(a batch source)'} samples; ` +
-        `this call has batches of ${batchSize} from ${train.n}.`,
+        `this call has batches of ${batchSize} from ${samples}.`,
     );
   }
-  if (!train && at.batchSize !== null) fail('it trained on arrays; this call passes a batch source.');
-  if (train && at.batch > Math.ceil(train.n / batchSize))
+  if (samples === null && at.batchSize !== null) fail('it trained on arrays; this call passes a batch source.');
+  if (samples !== null && at.batch > Math.ceil(samples / batchSize))
     fail(`it trained ${at.batch} batches of an epoch that has fewer.`);
   return at;
-}
-
-/** Drops the first `n` batches of a source (freeing them): a resumed epoch skips what it trained. */
-async function skipBatches(source: AsyncGenerator<Batch>, n: number): Promise<AsyncIterable<Batch>> {
-  for (let i = 0; i < n; i++) {
-    const r = await source.next();
-    if (r.done) break;
-    disposeBatch(r.value);
-  }
-  return { [Symbol.asyncIterator]: () => source };
 }
 
 /** Loss and metrics over arrays or a batch source, in inference mode. */
@@ -524,9 +372,7 @@ export async function evaluate(
   y?: TensorSet,
   options: { batchSize?: number } = {},
 ): Promise<Logs> {
-  if (isTensorSet(x)) {
-    const host = await hostArrays(model, x, y, 'evaluate');
-    return (await pass(model, hostBatches(host, options.batchSize ?? 256), { train: false })).logs;
-  }
-  return (await pass(model, iterate(x), { train: false })).logs;
+  const data: DataSource = await readData(model, x, y, 'evaluate');
+  const batches = epochBatches(model, data, { what: 'evaluate', batchSize: options.batchSize ?? 256 });
+  return (await pass(model, batches, { train: false })).logs;
 }

@@ -6,10 +6,15 @@ import {
   type Gradients,
   gradients,
   type HostBatch,
+  type HostPart,
+  isHostBatch,
   metricCounts,
   objectiveLoss,
   partTensor,
   release,
+  type StepBatch,
+  type StepResult,
+  type TensorBatch,
 } from '../step.js';
 import { checkWorkersSupported, WorkerPool } from './pool.js';
 import { shardSizes } from './protocol.js';
@@ -26,16 +31,18 @@ export class ParallelTraining {
   }
 
   /**
-   * One step on a batch of host arrays (the batch goes to the workers as it is): returns the total
-   * loss, each output's loss (several outputs) and the metric counts, as the local step does.
+   * One step on a batch (host arrays go to the workers as they are; a dataset's tensors are read back
+   * once): returns the total loss, each output's loss (several outputs) and the metric counts, as the
+   * local step does.
    */
-  async step(model: FitModel, vars: Variable[], batch: HostBatch): Promise<[Tensor, Tensor[], Tensor[]]> {
+  async step(model: FitModel, vars: Variable[], batch: StepBatch): Promise<StepResult> {
+    const host = isHostBatch(batch) ? batch : await hostBatchOf(batch);
     if (this.pool && !this.pool.trains(model, vars)) {
       await this.pool.close();
       this.pool = undefined;
     }
-    this.pool ??= await WorkerPool.start(model, vars, batch, this.options);
-    return parallelStep(model, this.pool, vars, batch);
+    this.pool ??= await WorkerPool.start(model, vars, host, this.options);
+    return parallelStep(model, this.pool, vars, host);
   }
 
   async close(): Promise<void> {
@@ -43,12 +50,26 @@ export class ParallelTraining {
   }
 }
 
+/** A dataset's batch copied to the host for the workers (a Dataset yields tensors). */
+async function hostBatchOf(batch: TensorBatch): Promise<HostBatch> {
+  const part = async (t: Tensor): Promise<HostPart> => {
+    const int = t.dtype === 'int32';
+    const values = await t.data();
+    return {
+      values: int ? Int32Array.from(values) : Float32Array.from(values),
+      shape: t.shape.slice(1),
+      dtype: int ? 'int32' : 'float32',
+    };
+  };
+  return { n: batch.n, x: await Promise.all(batch.xs.map(part)), y: await Promise.all(batch.ys.map(part)) };
+}
+
 async function parallelStep(
   model: FitModel,
   pool: WorkerPool,
   vars: Variable[],
   batch: HostBatch,
-): Promise<[Tensor, Tensor[], Tensor[]]> {
+): Promise<StepResult> {
   const { optimizer, objective } = model.requireCompiled('fit');
   const n = batch.n;
   const sizes = shardSizes(n, pool.size);
@@ -99,11 +120,7 @@ async function parallelStep(
       // Loss and metric counts over the whole batch's predictions, as the single-thread step computes them.
       const ys = batch.y.map((p) => partTensor(p, n));
       const l = objectiveLoss(objective, ys, preds);
-      return [l.total, objective.length > 1 ? l.parts : [], metricCounts(objective, ys, preds)] as [
-        Tensor,
-        Tensor[],
-        Tensor[],
-      ];
+      return [l.total, objective.length > 1 ? l.parts : [], metricCounts(objective, ys, preds)] as StepResult;
     });
   } finally {
     if (own) {
