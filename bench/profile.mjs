@@ -4,7 +4,7 @@
 // of one backend with each other, and use `pnpm bench train` for throughput.
 import { engine, oneHot, randomNormal, randomUniformInt, tidy, useBackend } from '@neurite/core';
 import { table } from './lib.mjs';
-import { referenceModel } from './train.mjs';
+import { referenceModel } from './train_step.mjs';
 
 async function profileBackend(backend) {
   await useBackend(backend);

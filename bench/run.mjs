@@ -1,7 +1,8 @@
 // `pnpm bench [entry ...] [--backends cpu,wasm,webgpu]`: prints a table per entry and writes JSON to
 // bench-results/. Entries: kernels, datasets, train (add --with-torch for the PyTorch reference;
 // it needs Debian's python3-torch and never runs in CI; add --accuracy for 3 epochs of the real MNIST
-// with Neurite and PyTorch), profile (ms per kernel in one training step).
+// with Neurite and PyTorch; add --against <git ref> for this checkout's step beside a build of that ref,
+// in turns, bench/against.mjs), profile (ms per kernel in one training step).
 import { webgpu } from '@neurite/backend-webgpu';
 import { registerBackend } from '@neurite/core';
 import { benchDatasets, printDatasets } from './datasets.mjs';
@@ -21,7 +22,14 @@ const flag = args.indexOf('--backends');
 const backends = flag >= 0 ? args[flag + 1].split(',') : ['cpu', 'wasm', 'webgpu'];
 const withTorch = args.includes('--with-torch');
 const accuracy = args.includes('--accuracy');
-const names = args.filter((a, i) => !a.startsWith('--') && (flag < 0 || i !== flag + 1));
+const againstFlag = args.indexOf('--against');
+const against = againstFlag >= 0 ? args[againstFlag + 1] : undefined;
+if (againstFlag >= 0 && (!against || against.startsWith('--'))) {
+  console.error('--against needs a git ref, e.g. --against main or --against 8b067e3.');
+  process.exit(2);
+}
+const values = new Set([flag, againstFlag].filter((i) => i >= 0).map((i) => i + 1));
+const names = args.filter((a, i) => !a.startsWith('--') && !values.has(i));
 for (const n of names) {
   if (!ENTRIES[n]) {
     console.error(`Unknown benchmark '${n}'. Expected one of: ${Object.keys(ENTRIES).join(', ')}.`);
@@ -33,7 +41,7 @@ if (backends.includes('webgpu')) registerBackend(webgpu);
 for (const name of names.length ? names : Object.keys(ENTRIES)) {
   const entry = ENTRIES[name];
   console.log(`\n== ${name} ==`);
-  const rows = await entry.run({ backends, withTorch, accuracy });
+  const rows = await entry.run({ backends, withTorch, accuracy, against });
   console.log(entry.print(rows));
   console.log(`\nwrote ${writeResults(name, rows, { backends })}`);
 }

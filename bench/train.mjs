@@ -7,34 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import {
-  engine,
-  getBackendPlugin,
-  oneHot,
-  randomNormal,
-  randomUniformInt,
-  registerKernel,
-  setSeed,
-  stockKernel,
-  tidy,
-  unregisterKernel,
-  useBackend,
-} from '@neurite/core';
-import { layerFromConfig } from '@neurite/layers';
-import { sequential } from '@neurite/model';
+import { engine, getBackendPlugin, registerKernel, stockKernel, unregisterKernel, useBackend } from '@neurite/core';
+import { againstRows } from './against.mjs';
 import { table } from './lib.mjs';
-
-// The one definition of the reference model: these benchmarks build it, and `--accuracy` hands the same
-// file to the CLI (`neurite-mnist train --model`).
-const REFERENCE_MODEL = 'bench/reference-model.json';
-
-export function referenceModel() {
-  setSeed(1);
-  const spec = JSON.parse(readFileSync(REFERENCE_MODEL, 'utf8'));
-  const model = sequential(spec.layers.map(layerFromConfig), { name: spec.name });
-  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
-  return model;
-}
+import { measure, REFERENCE_MODEL } from './train_step.mjs';
 
 /** Swaps Neurite's kernels on a backend for tfjs's stock ones (or back); returns the kernels it could not swap. */
 function useStock(backend, stock) {
@@ -52,44 +28,7 @@ function useStock(backend, stock) {
   return missing;
 }
 
-// One fit() over warm-up + `steps` batches; a step's time is the gap between two batch ends, so worker
-// start-up (workers > 1) and the first steps' compilation fall in the warm-up. Median of the rest.
-async function measure(batch, steps, { workers = 1, inference = true } = {}) {
-  const warmup = 2;
-  const model = referenceModel();
-  const x = randomNormal([batch * (steps + warmup), 28, 28, 1]);
-  const y = tidy(() => oneHot(randomUniformInt([batch * (steps + warmup)], 0, 10), 10).toFloat());
-  const ends = [];
-  let peak = 0;
-  const onBatchEnd = () => {
-    ends.push(performance.now());
-    peak = Math.max(peak, engine().memory().numBytes, process.memoryUsage().rss);
-  };
-  await model.fit(x, y, { epochs: 1, batchSize: batch, shuffle: false, workers, callbacks: [{ onBatchEnd }] });
-  const times = ends.slice(warmup).map((t, i) => t - ends[warmup + i - 1]);
-  times.sort((a, b) => a - b);
-  const step = times[Math.floor(times.length / 2)];
-  let inferMs;
-  if (inference) {
-    const probe = x.slice([0], [batch]);
-    const t0 = performance.now();
-    for (let i = 0; i < 3; i++) await model.predict(probe).data();
-    inferMs = (performance.now() - t0) / 3;
-    probe.dispose();
-  }
-  x.dispose();
-  y.dispose();
-  model.dispose();
-  return {
-    workers,
-    stepMs: step,
-    samplesPerSecond: (batch * 1000) / step,
-    inferenceSamplesPerSecond: inferMs ? (batch * 1000) / inferMs : undefined,
-    peakRssMb: peak / 2 ** 20,
-  };
-}
-
-export async function benchTrain({ backends, withTorch, accuracy }) {
+export async function benchTrain({ backends, withTorch, accuracy, against }) {
   const rows = [];
   const torchBefore = withTorch ? runTorch([]) : null;
   for (const backend of backends) {
@@ -138,6 +77,7 @@ export async function benchTrain({ backends, withTorch, accuracy }) {
     r.ratioToBest = r.samplesPerSecond ? r.samplesPerSecond / best : null;
     r.ratioToTorch = r.samplesPerSecond && torch ? r.samplesPerSecond / torch : null;
   }
+  if (against) rows.push(...(await againstRows({ ref: against, backends })));
   if (accuracy) rows.push(...(await accuracyRows(withTorch)));
   return rows;
 }
@@ -217,7 +157,8 @@ async function accuracyRows(withTorch) {
 
 export function printTrain(all) {
   const fmt = (v, d = 0) => (v == null ? '-' : v.toFixed(d));
-  const rows = all.filter((r) => r.kind !== 'accuracy');
+  const rows = all.filter((r) => r.kind === undefined);
+  const versus = all.filter((r) => r.kind === 'against');
   const accuracy = all.filter((r) => r.kind === 'accuracy');
   const throughput = table(
     rows.map((r) => ({
@@ -243,7 +184,24 @@ export function printTrain(all) {
       'vs PyTorch',
     ],
   );
-  if (!accuracy.length) return throughput;
+  const parts = [throughput];
+  if (versus.length) {
+    const pairs = table(
+      versus.map((r) => ({
+        backend: r.backend,
+        impl: r.impl,
+        'samples/s here': fmt(r.samplesPerSecond),
+        [`samples/s at ${r.ref}`]: fmt(r.refSamplesPerSecond),
+        'ratio per pair': r.ratios.map((v) => v.toFixed(2)).join(' '),
+        'median ratio': `${r.ratio.toFixed(2)}x`,
+      })),
+      ['backend', 'impl', 'samples/s here', `samples/s at ${versus[0].ref}`, 'ratio per pair', 'median ratio'],
+    );
+    parts.push(
+      `this checkout beside ${versus[0].ref} (${versus[0].sha.slice(0, 12)}), each a fresh process, in turns:\n${pairs}`,
+    );
+  }
+  if (!accuracy.length) return parts.join('\n\n');
   const scores = table(
     accuracy.map((r) => ({
       impl: r.impl,
@@ -254,5 +212,5 @@ export function printTrain(all) {
     })),
     ['impl', 'epochs', 'test accuracy', 'train s', 'samples/s (end to end)'],
   );
-  return `${throughput}\n\nthe reference model on the real MNIST (60,000 training, 10,000 test images):\n${scores}`;
+  return `${parts.join('\n\n')}\n\nthe reference model on the real MNIST (60,000 training, 10,000 test images):\n${scores}`;
 }
