@@ -1,5 +1,5 @@
 import { NeuriteError, type Tensor, tensor } from '@neurite/core';
-import type { Dataset, Sample } from './dataset.js';
+import type { Sample, SampleStream } from './sample.js';
 
 /** One batch: inputs [n, ...xShape] and targets [n, ...yShape], float32. */
 export interface Batch {
@@ -44,7 +44,8 @@ export class BatchedDataset implements AsyncIterable<Batch> {
   readonly dropRemainder: boolean;
 
   constructor(
-    readonly dataset: Dataset,
+    /** The samples it batches (the Dataset whose batch() made it). */
+    readonly dataset: SampleStream,
     readonly batchSize: number,
     options: BatchOptions = {},
   ) {

@@ -2,15 +2,9 @@ import { NeuriteError } from '@neurite/core';
 import { BatchedDataset, type BatchOptions } from './batched.js';
 import { checkSeed } from './internal/prng.js';
 import { bufferedShuffle, fullShuffle } from './internal/shuffle.js';
+import type { Sample, SampleSource } from './sample.js';
 
-/** One example: its input and target values, row-major, shaped by the dataset's xShape and yShape. */
-export interface Sample {
-  x: Float32Array;
-  y: Float32Array;
-}
-
-/** What a dataset yields each time it is iterated. */
-export type SampleSource = AsyncIterable<Sample> | Iterable<Sample>;
+export type { Sample, SampleSource } from './sample.js';
 
 /** Options for Dataset.shuffle. */
 export interface ShuffleOptions {

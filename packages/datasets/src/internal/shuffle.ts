@@ -1,4 +1,4 @@
-import type { Sample } from '../dataset.js';
+import type { Sample } from '../sample.js';
 import { createRng, permutation } from './prng.js';
 
 type Source = AsyncIterable<Sample> | Iterable<Sample>;
