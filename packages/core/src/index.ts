@@ -20,6 +20,11 @@ export { getWasmDir, setWasmDir, wasm } from './backends/wasm.js';
 export { NeuriteError } from './errors.js';
 export { jsonDepth } from './json.js';
 export { countLeaks, type LiveTensors, liveTensors } from './memory.js';
+// Ops that tfjs lacks a kernel or a gradient for on some backend, written from ops every backend has.
+export { avgPoolSame } from './ops/avg_pool_same.js';
+export { type DepthwiseConvolveOptions, depthwiseConvolve } from './ops/depthwise_conv2d.js';
+export { dilateFilter } from './ops/dilate_filter.js';
+export { gatherRows } from './ops/gather_rows.js';
 export {
   createRng,
   dropout,

@@ -138,3 +138,103 @@ export function sumReference(x: ArrayLike<number>, shape: number[], axes: number
   }
   return out;
 }
+
+/** A windowed op (a convolution or a pooling) with per-axis strides and dilation rates. */
+export interface WindowCase {
+  batch: number;
+  height: number;
+  width: number;
+  channels: number;
+  kernel: [number, number];
+  strides: [number, number];
+  dilation: [number, number];
+  pad: 'same' | 'valid';
+}
+
+/** Output size and padding before, as TensorFlow places a dilated window ((k - 1) * d + 1 cells). */
+export function windowGeometry(c: WindowCase): { oh: number; ow: number; top: number; left: number } {
+  const axis = (size: number, k: number, s: number, d: number) => {
+    const span = (k - 1) * d + 1;
+    if (c.pad === 'valid') return { out: Math.ceil((size - span + 1) / s), before: 0 };
+    const out = Math.ceil(size / s);
+    return { out, before: Math.floor(Math.max((out - 1) * s + span - size, 0) / 2) };
+  };
+  const rows = axis(c.height, c.kernel[0], c.strides[0], c.dilation[0]);
+  const columns = axis(c.width, c.kernel[1], c.strides[1], c.dilation[1]);
+  return { oh: rows.out, ow: columns.out, top: rows.before, left: columns.before };
+}
+
+/**
+ * A dilated conv2d (filter [kh, kw, channels, out], `out` output channels) or depthwise conv2d (filter
+ * [kh, kw, channels, out], `out` the multiplier, output channel c * out + m) by definition, in float64,
+ * with the gradients of sum(y * dy) with respect to x and the filter.
+ */
+export function windowedConvReference(
+  c: WindowCase,
+  kind: 'conv' | 'depthwise',
+  out: number,
+  x: ArrayLike<number>,
+  k: ArrayLike<number>,
+  dy: ArrayLike<number>,
+): { shape: number[]; y: Float64Array; dx: Float64Array; dk: Float64Array } {
+  const { oh, ow, top, left } = windowGeometry(c);
+  const { batch, height: h, width: w, channels: ci } = c;
+  const [kh, kw] = c.kernel;
+  const co = kind === 'conv' ? out : ci * out;
+  const y = new Float64Array(batch * oh * ow * co);
+  const dx = new Float64Array(x.length);
+  const dk = new Float64Array(k.length);
+  for (let b = 0; b < batch; b++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++) {
+            const iy = oy * c.strides[0] + i * c.dilation[0] - top;
+            const ix = ox * c.strides[1] + j * c.dilation[1] - left;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            for (let ch = 0; ch < ci; ch++)
+              for (let o = 0; o < out; o++) {
+                const xi = ((b * h + iy) * w + ix) * ci + ch;
+                const ki = ((i * kw + j) * ci + ch) * out + o;
+                const yi = ((b * oh + oy) * ow + ox) * co + (kind === 'conv' ? o : ch * out + o);
+                y[yi] += x[xi] * k[ki];
+                dx[xi] += dy[yi] * k[ki];
+                dk[ki] += dy[yi] * x[xi];
+              }
+          }
+  return { shape: [batch, oh, ow, co], y, dx, dk };
+}
+
+/**
+ * Average pooling with padding 'same' by definition (each window's mean over the cells it covers), in
+ * float64, with the gradient of sum(y * dy) with respect to x. `kernel` is the pool size.
+ */
+export function avgPoolSameReference(
+  c: WindowCase,
+  x: ArrayLike<number>,
+  dy: ArrayLike<number>,
+): { shape: number[]; y: Float64Array; dx: Float64Array } {
+  const { oh, ow, top, left } = windowGeometry({ ...c, dilation: [1, 1], pad: 'same' });
+  const { batch, height: h, width: w, channels: ch } = c;
+  const y = new Float64Array(batch * oh * ow * ch);
+  const dx = new Float64Array(x.length);
+  for (let b = 0; b < batch; b++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++) {
+        const cells: number[] = [];
+        for (let i = 0; i < c.kernel[0]; i++)
+          for (let j = 0; j < c.kernel[1]; j++) {
+            const iy = oy * c.strides[0] + i - top;
+            const ix = ox * c.strides[1] + j - left;
+            if (iy >= 0 && iy < h && ix >= 0 && ix < w) cells.push((b * h + iy) * w + ix);
+          }
+        for (let k = 0; k < ch; k++) {
+          const yi = ((b * oh + oy) * ow + ox) * ch + k;
+          for (const cell of cells) {
+            y[yi] += x[cell * ch + k] / cells.length;
+            dx[cell * ch + k] += dy[yi] / cells.length;
+          }
+        }
+      }
+  return { shape: [batch, oh, ow, ch], y, dx };
+}

@@ -1,7 +1,7 @@
-import { conv2d, NeuriteError, pad, type Tensor, type Tensor4D } from '@neurite/core';
+import { conv2d, dilateFilter, NeuriteError, pad, type Tensor, type Tensor4D } from '@neurite/core';
 import { type ActivationName, getActivation } from './activations.js';
 import type { InitializerSpec } from './initializers.js';
-import { convOutputLength, dilateKernel } from './internal/conv.js';
+import { convOutputLength } from './internal/conv.js';
 import { oneOf, positiveInt, show } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
 
@@ -100,7 +100,7 @@ export class Conv1D extends Layer<Conv1DConfig> {
     // As a conv2d over a height-1 image (tfjs's conv1d does the same). tfjs has no gradient for a
     // dilated conv2d, so a dilated kernel gets zeros between its taps instead (as Conv2D does).
     let kernel: Tensor = this.weight('kernel').reshape([1, this.kernel, channels, this.config.filters]);
-    if (this.dilation > 1) kernel = dilateKernel(kernel, [1, this.dilation]);
+    if (this.dilation > 1) kernel = dilateFilter(kernel, [1, this.dilation]);
     const image = seq.reshape([batch, 1, seq.shape[1] as number, channels]);
     let y: Tensor = conv2d(image as Tensor4D, kernel as Tensor4D, [1, this.strides], padding, 'NHWC');
     y = y.reshape([batch, y.shape[2] as number, this.config.filters]);

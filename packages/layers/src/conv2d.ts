@@ -1,7 +1,7 @@
-import { conv2d, NeuriteError, type Tensor, type Tensor4D } from '@neurite/core';
+import { conv2d, dilateFilter, NeuriteError, type Tensor, type Tensor4D } from '@neurite/core';
 import { type ActivationName, getActivation } from './activations.js';
 import type { InitializerSpec } from './initializers.js';
-import { convOutputLength, dilateKernel } from './internal/conv.js';
+import { convOutputLength } from './internal/conv.js';
 import { intPair, oneOf, positiveInt } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
 
@@ -72,10 +72,10 @@ export class Conv2D extends Layer<Conv2DConfig> {
   }
 
   override call(x: Tensor, _options: CallOptions): Tensor {
-    // tfjs has no gradient for dilated conv2d; a kernel with zeros between its taps computes the same
-    // convolution and differentiates through pad/reshape/slice.
+    // tfjs has no gradient for dilated conv2d; a kernel with zeros between its taps (dilateFilter)
+    // computes the same convolution and differentiates.
     const dilated = this.dilation[0] > 1 || this.dilation[1] > 1;
-    const kernel = dilated ? dilateKernel(this.weight('kernel'), this.dilation) : this.weight('kernel');
+    const kernel = dilated ? dilateFilter(this.weight('kernel'), this.dilation) : this.weight('kernel');
     let y: Tensor = conv2d(x as Tensor4D, kernel as unknown as Tensor4D, this.strides, this.padding, 'NHWC');
     if (this.config.useBias ?? true) y = y.add(this.weight('bias'));
     return getActivation(this.config.activation)(y);

@@ -92,7 +92,7 @@ describe('DepthwiseConv2D', () => {
         dw.dispose();
         return out;
       };
-      // Else this test no longer exercises the workaround: depthwiseConvolve could then drop it.
+      // Else this test no longer exercises the workaround: core's depthwiseConvolve could then drop it.
       expect(getKernel('DepthwiseConv2dNativeBackpropInput', 'wasm'), 'wasm gained the kernel').toBeUndefined();
       const wasm = await run('wasm');
       const cpu = await run('cpu');

@@ -1,13 +1,4 @@
-import {
-  customGrad,
-  type GradSaveFunc,
-  gather,
-  getBackend,
-  NeuriteError,
-  scatterND,
-  type Tensor,
-  zeros,
-} from '@neurite/core';
+import { gatherRows, getBackend, NeuriteError, type Tensor } from '@neurite/core';
 import type { InitializerSpec } from './initializers.js';
 import { positiveInt } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
@@ -63,7 +54,8 @@ export class Embedding extends Layer<EmbeddingConfig> {
   override call(x: Tensor, _options: CallOptions): Tensor {
     const ids = x.dtype === 'int32' ? x : x.cast('int32');
     if (CHECKED_ON.has(getBackend())) this.checkIndices(ids);
-    return this.lookup(this.weight('embeddings'), ids);
+    // Not tfjs's gather: its gradient needs UnsortedSegmentSum, which wasm lacks (see gatherRows).
+    return gatherRows(this.weight('embeddings'), ids);
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
@@ -95,22 +87,4 @@ export class Embedding extends Layer<EmbeddingConfig> {
       }
     }
   }
-
-  // gather's own gradient uses UnsortedSegmentSum, which tfjs's wasm backend lacks (tfjs 4.22). scatterND
-  // sums the rows of dy that share an index on all three backends, so the gradient is written with it.
-  private readonly lookup = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
-    const [embeddings, ids, save] = args as [Tensor, Tensor, GradSaveFunc];
-    save([ids]);
-    return {
-      value: gather(embeddings, ids),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [kept] = saved;
-        const { inputDim, outputDim } = this.config;
-        const rows = scatterND(kept.reshape([kept.size, 1]), dy.reshape([kept.size, outputDim]), [inputDim, outputDim]);
-        // Indices take no gradient; a float32 zero keeps the tape's dtype check happy when they were cast
-        // from a float input.
-        return [rows, zeros(kept.shape)];
-      },
-    };
-  }) as (embeddings: Tensor, ids: Tensor) => Tensor;
 }

@@ -1,6 +1,5 @@
-import { avgPool, maxPool, NeuriteError, type Tensor, type Tensor4D } from '@neurite/core';
+import { avgPool, avgPoolSame, maxPool, NeuriteError, type Tensor, type Tensor4D } from '@neurite/core';
 import { convOutputLength } from './internal/conv.js';
-import { avgPoolSame } from './internal/pooling.js';
 import { oneOf, show } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
 
@@ -49,7 +48,7 @@ export function pool1d(kind: 'max' | 'avg', x: Tensor, s: Pooling1DSettings): Te
     kind === 'max'
       ? maxPool(image, [s.pool, 1], [s.stride, 1], s.padding)
       : s.padding === 'same'
-        ? avgPoolSame(image, [s.pool, 1], [s.stride, 1]) // not tfjs's 'same': see internal/pooling.ts
+        ? avgPoolSame(image, [s.pool, 1], [s.stride, 1]) // not tfjs's 'same': see avgPoolSame in core
         : avgPool(image, [s.pool, 1], [s.stride, 1], 'valid');
   return y.reshape([b, y.shape[1] as number, c]);
 }

@@ -1,6 +1,6 @@
-import { conv2d, type Tensor, type Tensor4D } from '@neurite/core';
+import { conv2d, depthwiseConvolve, type Tensor, type Tensor4D } from '@neurite/core';
 import { type ActivationName, getActivation } from './activations.js';
-import { checkFits, depthwiseConvolve, depthwiseSpec } from './depthwise_conv2d.js';
+import { checkFits, depthwiseSpec } from './depthwise_conv2d.js';
 import type { InitializerSpec } from './initializers.js';
 import { convOutputLength } from './internal/conv.js';
 import { positiveInt } from './internal/validate.js';
@@ -80,8 +80,12 @@ export class SeparableConv2D extends Layer<SeparableConv2DConfig> {
   }
 
   override call(x: Tensor, _options: CallOptions): Tensor {
-    // depthwiseConvolve differentiates on every backend (see there: dilation, and wasm's missing kernels).
-    const depthwise = depthwiseConvolve(x, this.weight('depthwiseKernel'), this.strides, this.padding, this.dilation);
+    // core's depthwiseConvolve differentiates on every backend (tfjs's has no gradient with dilation, nor on wasm).
+    const depthwise = depthwiseConvolve(x, this.weight('depthwiseKernel'), {
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilation,
+    });
     let y: Tensor = conv2d(depthwise as Tensor4D, this.weight('pointwiseKernel') as unknown as Tensor4D, 1, 'valid');
     if (this.config.useBias ?? true) y = y.add(this.weight('bias'));
     return getActivation(this.config.activation)(y);
