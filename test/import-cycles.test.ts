@@ -34,7 +34,7 @@ function graph(files: string[]): Map<string, string[]> {
 }
 
 /** The first cycle found, as a list of files ending where it starts; undefined when there is none. */
-export function findCycle(edges: Map<string, string[]>): string[] | undefined {
+function findCycle(edges: Map<string, string[]>): string[] | undefined {
   const state = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
   const visit = (file: string): string[] | undefined => {

@@ -25,6 +25,7 @@ export { avgPoolSame } from './ops/avg_pool_same.js';
 export { type DepthwiseConvolveOptions, depthwiseConvolve } from './ops/depthwise_conv2d.js';
 export { dilateFilter } from './ops/dilate_filter.js';
 export { gatherRows } from './ops/gather_rows.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './ops/gradients.js';
 export {
   createRng,
   dropout,

@@ -83,6 +83,12 @@ for (const b of builtins) for (const n of [b.name, ...(b.aliases ?? [])]) byKey.
 function lookup(name: string, received: string): Builtin {
   const found = byKey.get(key(name));
   if (found) return found;
+  if (name.startsWith('custom:')) {
+    throw new NeuriteError(
+      `getLoss: ${show(name)} names a custom loss function (${show(name.slice(7))}), which is saved by name only ` +
+        'and cannot be rebuilt from it. Compile with the function itself.',
+    );
+  }
   throw new NeuriteError(
     `getLoss: unknown loss ${show(name)}. Expected one of: ${lossNames.join(', ')} ` +
       `(or as snake_case, e.g. 'binary_crossentropy', or a class name, e.g. 'BinaryCrossentropy'). ` +
@@ -94,7 +100,8 @@ function lookup(name: string, received: string): Builtin {
  * Turns what `model.compile({ loss })` is given into a `Loss`: a name, a saved `{ className, config }`,
  * a function `(yTrue, yPred) => Tensor`, or a `Loss` (returned as is). Config keys are the camelCase
  * options of the loss function; those left out take their defaults. A function keeps its own name as
- * className and has an empty config: it cannot be restored from JSON by name; it takes `'dense'` targets
+ * className, an empty config and `custom: true`: it cannot be restored from JSON by name (even when it is
+named like a built-in, e.g. \`mse\`, it is never taken for one); it takes `'dense'` targets
  * (build a `Loss` object with `targets` for another kind).
  *
  * @example
@@ -116,6 +123,7 @@ export function getLoss(spec: LossSpec): Loss {
       className: spec.name || 'customLoss',
       config: {},
       targets: 'dense',
+      custom: true,
       call: (yTrue, yPred) => spec(yTrue, yPred),
     };
   }

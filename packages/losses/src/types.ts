@@ -87,6 +87,11 @@ export interface Loss {
   targets?: LossTargets;
   /** Every option with its value, defaults included; JSON-able. */
   config: Record<string, unknown>;
+  /**
+   * True for a loss made from your own function: its className is only the function's name, so it
+   * cannot be rebuilt from `{ className, config }` (workers refuse it; a save marks it `custom:<name>`).
+   */
+  custom?: boolean;
   call(yTrue: Tensor, yPred: Tensor): Tensor;
 }
 

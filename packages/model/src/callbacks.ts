@@ -27,7 +27,10 @@ function better(mode: 'min' | 'max', a: number, b: number, minDelta: number): bo
 
 function modeFor(monitor: string, mode: 'auto' | 'min' | 'max'): 'min' | 'max' {
   if (mode !== 'auto') return mode;
-  return /acc|precision|recall/i.test(monitor) ? 'max' : 'min';
+  // Judged by how the key ends (an output named 'account' logs 'valAccountLoss', a loss): accuracy,
+  // precision and recall go up; losses and errors go down.
+  if (/loss$/i.test(monitor)) return 'min';
+  return /(accuracy|acc|precision|recall)$/i.test(monitor) ? 'max' : 'min';
 }
 
 function read(logs: Logs, monitor: string, who: string): number {

@@ -7,7 +7,7 @@ import { NeuriteError, permutation, type Tensor } from '@neurite/core';
 import type { FitModel } from './contract.js';
 import type { HostBatch, HostPart, StepBatch } from './step.js';
 import { checkLabelValues, targetList } from './targets.js';
-import { type Batch, type BatchSource, isTensor, isTensorSet, type TensorSet } from './tensor_set.js';
+import { type Batch, type BatchSource, isTensor, isTensorSet, type TensorSet, tensorsOf } from './tensor_set.js';
 
 /** Host copies of the training arrays, so that batches are cut from typed arrays (cheap on every backend). */
 export interface HostData {
@@ -84,7 +84,35 @@ export async function readData(
   y: unknown,
   what: string,
 ): Promise<DataSource> {
-  return isTensorSet(x) ? readArrays(model, x, y, what) : x;
+  return isTensorSet(x) ? readArrays(model, x, y, what) : checkSource(model, x, what, 'x');
+}
+
+const describe = (v: unknown): string => {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v))
+    return `a list of ${v.length} (${[...new Set(v.map((e) => (isTensor(e) ? 'tensor' : typeof e)))].join(', ') || 'empty'})`;
+  if (typeof v !== 'object') return typeof v;
+  const keys = Object.keys(v);
+  return keys.length === 0
+    ? 'an empty object'
+    : `an object with ${keys.map((k) => `${k}: ${isTensor((v as Record<string, unknown>)[k]) ? 'tensor' : typeof (v as Record<string, unknown>)[k]}`).join(', ')}`;
+};
+
+/** A batch source as given, once it is known to be one (anything iterable that is not arrays). */
+function checkSource(model: FitModel, v: unknown, what: string, name: string): BatchSource {
+  // A list is a source when it holds batches (a list holding a tensor was meant as arrays).
+  const iterable =
+    typeof v === 'object' &&
+    v !== null &&
+    (Symbol.iterator in v || Symbol.asyncIterator in v) &&
+    !(Array.isArray(v) && (v.length === 0 || v.some(isTensor)));
+  if (!iterable) {
+    throw new NeuriteError(
+      `${model.name}.${what}: ${name} must be arrays (a tensor, a list of tensors in input order, or an object of tensors keyed by input name: every value a tensor) ` +
+        `or a batch source (an iterable of { xs, ys } batches, e.g. a Dataset's batch(32)). Received: ${describe(v)}.`,
+    );
+  }
+  return v as BatchSource;
 }
 
 /** Whether validationData is a pair [x, y] of arrays (not a source that happens to hold two batches). */
@@ -114,11 +142,26 @@ export async function readFitData(
   let val: DataSource | undefined;
   if (isTensorSet(x)) {
     const host = await readArrays(model, x, y, 'fit');
-    [train, val] = split ? splitHost(host, split) : [host, undefined];
+    if (split) {
+      [train, val] = splitHost(host, split);
+      if (train.n === 0 || val.n === 0) {
+        throw new NeuriteError(
+          `${model.name}.fit: validationSplit=${split} of ${host.n} samples leaves ${train.n} to train on and ${val.n} to validate on; both need at least one. ` +
+            'Pass more samples or another split.',
+        );
+      }
+    } else train = host;
   } else if (split !== undefined) {
     throw new NeuriteError('fit: validationSplit needs arrays; with a dataset, pass validationData instead.');
-  } else train = x;
-  if (vd) val = isArrayPair(vd) ? await readArrays(model, vd[0], vd[1], 'fit') : (vd as BatchSource);
+  } else train = checkSource(model, x, 'fit', 'x');
+  if (vd !== undefined) {
+    if (isArrayPair(vd)) val = await readArrays(model, vd[0], vd[1], 'fit');
+    else if (Array.isArray(vd)) {
+      throw new NeuriteError(
+        `${model.name}.fit: validationData must be a pair [x, y] of arrays (each a tensor, a list or an object of tensors) or a batch source. Received: ${describe(vd)}.`,
+      );
+    } else val = checkSource(model, vd, 'fit', 'validationData');
+  }
   // A source that knows its batch count (a BatchedDataset's `count`) gives the plan; others say 0.
   const counted = (train as { count?: unknown }).count;
   const batches = isHostData(train)
@@ -199,20 +242,45 @@ export async function* epochBatches(model: FitModel, d: DataSource, options: Epo
     return;
   }
   let index = 0;
+  const { objective } = model.requireCompiled(what);
+  const sparse = objective.some((o) => o.loss.targets === 'sparse');
   for await (const b of d as AsyncIterable<Batch>) {
     try {
       if (index++ < skip) continue;
-      if (typeof b !== 'object' || b === null) {
+      const where = `${model.name}.${what}: batch ${index} of the source`;
+      if (typeof b !== 'object' || b === null || !('xs' in b) || !('ys' in b)) {
+        throw new NeuriteError(`${where} is not a batch: expected { xs, ys }, received ${describe(b)}.`);
+      }
+      if ([b.xs, b.ys].some((v) => isTensorSet(v) && tensorsOf(v).some((t) => t.isDisposed))) {
         throw new NeuriteError(
-          `${model.name}.${what}: batch ${index} of the source is not a batch: expected { xs, ys }, received ${b === null ? 'null' : typeof b}.`,
+          `${where} holds a disposed tensor. fit() and evaluate() free every batch after its step, so a source must make new tensors each pass: ` +
+            'a list of batches can be read once; use a Dataset, or an object whose [Symbol.asyncIterator]() makes the batches anew.',
         );
       }
       // A model fed by a dataset may learn its input shape only from its first batch (inputTensors).
       const xs = model.inputTensors(b.xs, what);
       const ys = targetList(model, b.ys, what);
-      yield { n: xs[0].shape[0], xs, ys };
+      const n = xs[0].shape[0];
+      const other = [...xs, ...ys].find((t) => t.shape[0] !== n);
+      if (other) {
+        throw new NeuriteError(
+          `${where} has ${n} samples in its first input and ${other.shape[0]} in another part ([${other.shape.join(', ')}]); every input and target of a batch needs the same number.`,
+        );
+      }
+      if (n === 0) continue; // nothing to step on
+      if (sparse) {
+        const values = await Promise.all(ys.map((t, k) => (objective[k].loss.targets === 'sparse' ? t.data() : [])));
+        checkLabelValues(where, objective, model.outputShapes, values);
+      }
+      yield { n, xs, ys };
     } finally {
       disposeBatch(b);
     }
+  }
+  if (index === 0) {
+    throw new NeuriteError(
+      `${model.name}.${what}: the batch source yielded no batches. It is read once per epoch (and once per validation): a generator object ` +
+        'can be read only once; pass something whose [Symbol.asyncIterator]() starts again, such as a Dataset.',
+    );
   }
 }

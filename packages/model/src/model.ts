@@ -169,6 +169,19 @@ export class Model implements FitModel {
     };
     const g = traceGraph(`model '${this.name}'`, list(args.inputs, 'inputs'), list(args.outputs, 'outputs'));
     this.traced = g;
+    // Losses, targets and logs are keyed by these names: each must name one input or one output.
+    for (const [what, names] of [
+      ['inputs', this.inputNames],
+      ['outputs', this.outputNames],
+    ] as const) {
+      const twice = names.filter((n, i) => names.indexOf(n) !== i);
+      if (twice.length > 0) {
+        throw new NeuriteError(
+          `model '${this.name}': the ${what} list ${[...new Set(twice)].map((n) => `'${n}'`).join(', ')} more than once. ` +
+            `Each of the ${what} must be a different tensor: its name keys the ${what === 'inputs' ? 'inputs' : 'losses, targets and logs'}.`,
+        );
+      }
+    }
     this.layers.push(...g.layers);
     if (g.inputs.length === 1) this.inputShape = g.inputs[0].shape.slice(1) as number[];
     // As in Keras, a graph's weights exist once it is made (summary() and weights show them).

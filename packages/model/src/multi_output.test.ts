@@ -260,7 +260,7 @@ describe('multi-output errors', () => {
     );
     const bad = tensor1d([0, 1, 2, 3, 4, 5, 6, 10]);
     await expect(m.fit(x, [bad, d.big])).rejects.toThrow(
-      "two_heads.fit: sparse labels of output 'digit' must be integers in [0, 10) for a model with 10 outputs. Received y[7] = 10.",
+      "two_heads.fit: sparse labels of output 'digit' must be integers in [0, 10) for an output of 10 classes. Received y[7] = 10.",
     );
     await expect(m.evaluate([d.image, d.brightness.slice([0], [4])], [d.digit, d.big])).rejects.toThrow(
       "every input needs the same number of samples; 'image' has 8 and 'brightness' has 4.",

@@ -130,6 +130,29 @@ export function checkModelJson(json: unknown, source: string, options: LoadOptio
     return fail(source, `its layers do not fit together: ${reason(e)}`, 'The file was edited or is corrupt.');
   }
   const listed = j.compile?.outputs;
+  if (j.compile && !listed && options.compile !== false && model.outputNames.length > 1) {
+    fail(
+      source,
+      `model.json compiles a model with ${model.outputNames.length} outputs but has no compile.outputs (each output's loss, weight and metrics), which a save always writes for several outputs.`,
+      'The file was edited or is corrupt; load it with { compile: false } and compile it yourself.',
+    );
+  }
+  if (listed && options.compile !== false && j.compile) {
+    const first = listed[0];
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    if (
+      first &&
+      (first.loss.className !== j.compile.loss.className ||
+        !same(first.loss.config ?? {}, j.compile.loss.config ?? {}) ||
+        !same(first.metrics, j.compile.metrics))
+    ) {
+      fail(
+        source,
+        `model.json's compile.loss and compile.metrics (${JSON.stringify(j.compile.loss.className)}, ${JSON.stringify(j.compile.metrics)}) differ from its first output's in compile.outputs (${JSON.stringify(first.loss.className)}, ${JSON.stringify(first.metrics)}); a save writes the same.`,
+        'The file was edited or is corrupt; load it with { compile: false } and compile it yourself.',
+      );
+    }
+  }
   if (listed && options.compile !== false) {
     const names = model.outputNames;
     if (listed.length !== names.length || listed.some((o, i) => o.name !== names[i])) {

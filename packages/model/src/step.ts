@@ -83,13 +83,19 @@ export function gradients(
 ): Gradients {
   let preds: Tensor[] = [];
   let parts: Tensor[] = [];
-  const r = variableGrads(() => {
-    preds = model.callAll(xs, { training: true }).map((p) => keep(p));
-    const l = objectiveLoss(objective, ys, preds);
-    parts = objective.length > 1 ? l.parts.map((p) => keep(p)) : [];
-    return l.total as never;
-  }, vars);
-  return { value: r.value, parts, grads: r.grads, preds };
+  try {
+    const r = variableGrads(() => {
+      preds = model.callAll(xs, { training: true }).map((p) => keep(p));
+      const l = objectiveLoss(objective, ys, preds);
+      parts = objective.length > 1 ? l.parts.map((p) => keep(p)) : [];
+      return l.total as never;
+    }, vars);
+    return { value: r.value, parts, grads: r.grads, preds };
+  } catch (e) {
+    // A loss that throws (a custom one, shapes that do not match) must not leak what keep() shielded.
+    release({ preds, parts });
+    throw e;
+  }
 }
 
 /** Frees what gradients() kept out of every scope: the predictions and the per-output losses. */

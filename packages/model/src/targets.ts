@@ -101,7 +101,7 @@ export function checkLabelValues(
       if (!Number.isInteger(v) || v < 0 || v >= classes) {
         const of = objective.length > 1 ? ` of output '${o.output}'` : '';
         throw new NeuriteError(
-          `${where}: sparse labels${of} must be integers in [0, ${classes}) for a model with ${classes} outputs. ` +
+          `${where}: sparse labels${of} must be integers in [0, ${classes}) for an output of ${classes} classes. ` +
             `Received y[${i}] = ${v}. Check the labels, or the units of the last layer.`,
         );
       }

@@ -194,7 +194,7 @@ describe('fit on cpu', () => {
     );
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
     await expect(model.fit(ones([4, 2]), tensor1d([0, 1, 3, 1]))).rejects.toThrow(
-      'clf.fit: sparse labels must be integers in [0, 3) for a model with 3 outputs. Received y[2] = 3.',
+      'clf.fit: sparse labels must be integers in [0, 3) for an output of 3 classes. Received y[2] = 3.',
     );
     await expect(model.fit(ones([4, 5]), tensor1d([0, 1, 2, 1]))).rejects.toThrow(
       'clf.fit: the model expects samples of shape [2] (input [batch, 2]). Received x of shape [4, 5].',

@@ -207,6 +207,9 @@ function trainingModel(model: FitModel): TrainingModel {
   return model as unknown as TrainingModel;
 }
 
+/** The most worker threads one fit() starts. */
+const MAX_WORKERS = 64;
+
 /** The training loop behind FitModel.fit(): fit(x, y, options) on arrays, fit(source, options) on a batch source. */
 export async function fit(
   model: FitModel,
@@ -230,11 +233,22 @@ export async function fit(
   }
   const workers = options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) {
-    throw new NeuriteError(`fit: workers must be an integer >= 1. Received: workers=${workers}.`);
+    throw new NeuriteError(`fit: workers must be an integer >= 1. Received: workers=${JSON.stringify(workers)}.`);
+  }
+  if (workers > MAX_WORKERS) {
+    throw new NeuriteError(
+      `fit: workers must be at most ${MAX_WORKERS} (each is a thread with its own engine and a copy of the model). Received: workers=${workers}. ` +
+        'Use about one per core (os.availableParallelism()).',
+    );
   }
   if (options.resume && options.initialEpoch !== undefined) {
     throw new NeuriteError(
       `${model.name}.fit: pass resume or initialEpoch, not both (resume starts at model.epochsTrained = ${model.epochsTrained}).`,
+    );
+  }
+  if (split !== undefined && options.validationData !== undefined) {
+    throw new NeuriteError(
+      `${model.name}.fit: pass validationSplit or validationData, not both (the split would hold samples out of training that nothing validates on).`,
     );
   }
   model.requireCompiled('fit');
@@ -305,6 +319,7 @@ async function trainEpochs(
         lossSum: s.lossSum,
         samples: s.samples,
         counts: s.counts,
+        keys: trackedKeys(model.requireCompiled('fit').objective),
       };
       history.interrupted = { epoch, batch: s.index };
       break;
@@ -353,6 +368,16 @@ function checkResume(model: FitModel, samples: number | null, batchSize: number)
         `${tracked.length > 0 ? ` (${tracked.join(', ')})` : ''}.`,
     );
   }
+  if (at.keys && (at.keys.length !== tracked.length || at.keys.some((k, i) => k !== tracked[i]))) {
+    fail(
+      `it counted ${at.keys.join(', ') || 'no metrics'}; the model, as compiled now, tracks ${tracked.join(', ') || 'no metrics'}.`,
+    );
+  }
+  if (at.counts.some(([, den]) => den < 0) || (at.trainSamples !== null && at.samples > at.trainSamples)) {
+    fail(
+      `its running sums are impossible (${at.samples} samples of ${at.trainSamples ?? 'a source'}, counts ${JSON.stringify(at.counts)}): the file was edited or is corrupt.`,
+    );
+  }
   if (samples !== null && (at.batchSize !== batchSize || at.trainSamples !== samples)) {
     fail(
       `it trained batches of ${at.batchSize ?? '(a batch source)'} from ${at.trainSamples ?? '(a batch source)'} samples; ` +
@@ -372,7 +397,13 @@ export async function evaluate(
   y?: TensorSet,
   options: { batchSize?: number } = {},
 ): Promise<Logs> {
+  const batchSize = options.batchSize ?? 256;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new NeuriteError(
+      `${model.name}.evaluate: batchSize must be a positive integer. Received: batchSize=${String(batchSize)}.`,
+    );
+  }
   const data: DataSource = await readData(model, x, y, 'evaluate');
-  const batches = epochBatches(model, data, { what: 'evaluate', batchSize: options.batchSize ?? 256 });
+  const batches = epochBatches(model, data, { what: 'evaluate', batchSize });
   return (await pass(model, batches, { train: false })).logs;
 }

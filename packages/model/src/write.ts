@@ -1,6 +1,7 @@
 // A model as files in memory (model.json, the weights and the optimizer's state): the save side of the
 // format, on any platform.
 import { NeuriteError } from '@neurite/core';
+import type { Loss } from '@neurite/losses';
 import type { FitModel } from './contract.js';
 import { depthOf, MAX_JSON_DEPTH, parseModelJson } from './format/schema.js';
 import { FORMAT_VERSION, type ModelJSON } from './format/types.js';
@@ -13,6 +14,15 @@ export function checksum(bytes: Uint8Array): string {
     h = Math.imul(h, 0x01000193);
   }
   return `fnv1a32:${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * A loss as model.json stores it. A custom function is stored as `custom:<its name>`, so that a load
+ * never takes a function named `mse` for the built-in one (it cannot compile it: load with
+ * `{ compile: false }` and compile with the function).
+ */
+function lossJSON(loss: Loss): { className: string; config: Record<string, unknown> } {
+  return { className: loss.custom ? `custom:${loss.className}` : loss.className, config: loss.config };
 }
 
 function pack(arrays: Float32Array[]): Uint8Array {
@@ -70,13 +80,13 @@ export async function toArtifacts(
               className: (model.optimizer.constructor as unknown as { className: string }).className,
               config: model.optimizer.getConfig(),
             },
-            loss: { className: model.loss.className, config: model.loss.config },
+            loss: lossJSON(model.loss),
             metrics: model.metricSpecs,
             ...(model.objective && (model.objective.length > 1 || model.objective[0].weight !== 1)
               ? {
                   outputs: model.objective.map((o) => ({
                     name: o.output,
-                    loss: { className: o.loss.className, config: o.loss.config },
+                    loss: lossJSON(o.loss),
                     weight: o.weight,
                     metrics: o.metricSpecs,
                   })),

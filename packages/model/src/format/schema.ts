@@ -70,6 +70,7 @@ const position = v.object(
     lossSum: finite,
     samples: integer(0),
     counts: list(v.tuple([finite, finite], 'a pair of numbers'), 64),
+    keys: v.optional(list(text(200), 64)),
   },
   'an object',
 );

@@ -60,6 +60,11 @@ export interface SavedPosition {
   lossSum: number;
   samples: number;
   counts: [number, number][];
+  /**
+   * What each entry of `counts` counts (the log keys, e.g. `digitLoss`, `accuracy`), so that a resume
+   * under other metrics is refused; files written before it was recorded have none.
+   */
+  keys?: string[] | undefined;
 }
 
 /** model.json after validation. */

@@ -53,6 +53,7 @@ export function checkWorkersSupported(model: FitModel, workers: number): void {
   const { objective } = model.requireCompiled('fit');
   for (const { loss } of objective) {
     try {
+      if (loss.custom) throw new Error('custom');
       getLoss({ className: loss.className, config: loss.config });
     } catch {
       throw new NeuriteError(
