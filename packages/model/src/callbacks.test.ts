@@ -55,4 +55,19 @@ describe('earlyStopping', () => {
     });
     expect(history.history.loss).toHaveLength(4);
   });
+
+  it("judges min or max by how the key ends: a loss of an output named 'account' goes down", async () => {
+    const model = { stopTraining: false } as never as { stopTraining: boolean };
+    const run = async (monitor: string, values: number[]) => {
+      const cb = earlyStopping({ monitor, patience: 0 });
+      model.stopTraining = false;
+      cb.onTrainBegin?.(model as never);
+      for (const [i, v] of values.entries()) await cb.onEpochEnd?.(i, { [monitor]: v }, model as never);
+      return model.stopTraining;
+    };
+    expect(await run('valAccountLoss', [0.5, 0.4, 0.3])).toBe(false);
+    expect(await run('valAccountLoss', [0.3, 0.4])).toBe(true);
+    expect(await run('valDigitAccuracy', [0.5, 0.6, 0.7])).toBe(false);
+    expect(await run('valPrecision', [0.7, 0.6])).toBe(true);
+  });
 });

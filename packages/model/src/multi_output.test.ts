@@ -271,3 +271,153 @@ describe('multi-output errors', () => {
     m.dispose();
   });
 });
+
+// What a hostile review found: each case failed (silently, with a hang, a leak or a raw TypeError) before.
+describe('multi-output: hostile inputs', () => {
+  const small = () => {
+    setSeed(3);
+    const a = input({ shape: [3], name: 'a' });
+    const p = new Dense({ units: 3, activation: 'softmax', name: 'kind' }).apply(a);
+    const q = new Dense({ units: 1, name: 'size' }).apply(a);
+    const m = model({ inputs: a, outputs: [p, q], name: 'small' });
+    m.compile({ optimizer: 'sgd', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics: { kind: ['accuracy'] } });
+    return m;
+  };
+  const batch = (n: number, labels?: number[]): Batch => ({
+    xs: tensor(new Float32Array(n * 3).fill(0.5), [n, 3]),
+    ys: [tensor1d(labels ?? Array.from({ length: n }, (_, i) => i % 3)), tensor(new Float32Array(n).fill(1), [n, 1])],
+  });
+  const weightsOf = async (m: Model) => (await m.getWeightValues()).flatMap((w) => Array.from(w));
+
+  it('a custom loss named like a built-in is never taken for it: workers refuse it, a save cannot pass it off', async () => {
+    await useBackend('cpu');
+    const m = small();
+    function mse(y: Parameters<typeof tensor>[0] & object, p: never) {
+      return (p as unknown as ReturnType<typeof tensor>)
+        .sub(y as never)
+        .abs()
+        .mean()
+        .mul(100);
+    }
+    m.compile({ optimizer: 'sgd', loss: ['sparseCategoricalCrossentropy', mse as never] });
+    const b = batch(4);
+    await expect(m.fit(b.xs, b.ys, { workers: 2 })).rejects.toThrow(
+      "small.fit with workers: 2: the loss 'mse' is a custom function, which workers cannot rebuild.",
+    );
+    const dir = tmp();
+    await m.save(dir);
+    await expect(loadModel(dir)).rejects.toThrow("'custom:mse' names a custom loss function ('mse')");
+    const loaded = await loadModel(dir, { compile: false });
+    expect(loaded.optimizer).toBeUndefined();
+    loaded.dispose();
+    m.dispose();
+  });
+
+  it("checks a source's batches as it checks arrays, skips empty ones, and leaks nothing when a loss throws", async () => {
+    await useBackend('cpu');
+    const m = small();
+    const before = liveTensors();
+    await expect(m.fit([batch(4), batch(4, [0, 7, 1, 2])])).rejects.toThrow(
+      "small.fit: batch 2 of the source: sparse labels of output 'kind' must be integers in [0, 3) for an output of 3 classes. Received y[1] = 7.",
+    );
+    const [four, three] = [batch(4), batch(3)];
+    (four.ys as { dispose(): void }[]).forEach((t) => t.dispose());
+    (three.xs as { dispose(): void }).dispose();
+    const uneven: Batch = { xs: four.xs, ys: three.ys };
+    await expect(m.fit([uneven])).rejects.toThrow(
+      'small.fit: batch 1 of the source has 4 samples in its first input and 3 in another part ([3]); every input and target of a batch needs the same number.',
+    );
+    await expect(m.fit([{ xs: tensor(new Float32Array(6), [2, 3]) } as never])).rejects.toThrow(
+      'small.fit: batch 1 of the source is not a batch: expected { xs, ys }, received an object with xs: tensor.',
+    );
+    const list = [batch(4)];
+    await m.fit(list);
+    await expect(m.fit(list)).rejects.toThrow('small.fit: batch 1 of the source holds a disposed tensor.');
+    function* once() {
+      yield batch(4);
+    }
+    await expect(m.fit(once(), { epochs: 2 })).rejects.toThrow(
+      'small.fit: the batch source yielded no batches. It is read once per epoch',
+    );
+    // An empty batch between two: skipped, with workers too (it made every weight NaN there).
+    const h = await m.fit([batch(4), batch(0), batch(4)], { workers: 2 });
+    expect(h.history.loss.every(Number.isFinite)).toBe(true);
+    expect((await weightsOf(m)).every(Number.isFinite)).toBe(true);
+    // A loss that throws inside the step: tfjs's tape kept copies of the tensors it saved.
+    m.compile({
+      optimizer: 'sgd',
+      loss: [
+        'sparseCategoricalCrossentropy',
+        () => {
+          throw new Error('a bug in my loss');
+        },
+      ],
+    });
+    const b = batch(4);
+    await expect(m.fit(b.xs, b.ys)).rejects.toThrow('a bug in my loss');
+    for (const t of [b.xs, ...(b.ys as never[])]) (t as { dispose(): void }).dispose();
+    expect(liveTensors()).toEqual(before);
+    m.dispose();
+  });
+
+  it('checks validation, batch sizes, workers and x before a single step', async () => {
+    await useBackend('cpu');
+    const m = small();
+    const b = batch(8);
+    const start = await weightsOf(m);
+    await expect(m.fit(b.xs, b.ys, { validationData: [b.xs] as never })).rejects.toThrow(
+      'small.fit: validationData must be a pair [x, y] of arrays (each a tensor, a list or an object of tensors) or a batch source. Received: a list of 1 (tensor).',
+    );
+    await expect(m.fit(b.xs, b.ys, { validationData: 5 as never })).rejects.toThrow(
+      'small.fit: validationData must be arrays (a tensor, a list of tensors in input order, or an object of tensors keyed by input name: every value a tensor) or a batch source',
+    );
+    await expect(m.fit(b.xs, b.ys, { validationSplit: 0.1 })).rejects.toThrow(
+      'small.fit: validationSplit=0.1 of 8 samples leaves 8 to train on and 0 to validate on; both need at least one.',
+    );
+    await expect(m.fit(b.xs, b.ys, { validationSplit: 0.5, validationData: [b.xs, b.ys] })).rejects.toThrow(
+      'small.fit: pass validationSplit or validationData, not both',
+    );
+    await expect(m.fit(b.xs, b.ys, { workers: 1000 })).rejects.toThrow('fit: workers must be at most 64');
+    await expect(m.fit({ a: b.xs, b: [1, 2] } as never, b.ys)).rejects.toThrow(
+      'Received: an object with a: tensor, b: object.',
+    );
+    await expect(m.evaluate(b.xs, b.ys, { batchSize: 0 })).rejects.toThrow(
+      'small.evaluate: batchSize must be a positive integer. Received: batchSize=0.',
+    );
+    expect(await weightsOf(m)).toEqual(start);
+    m.dispose();
+  });
+
+  it('refuses an output listed twice, and a resume under other metrics', async () => {
+    await useBackend('cpu');
+    const a = input({ shape: [3], name: 'a' });
+    const d = new Dense({ units: 2, name: 'd1' }).apply(a);
+    expect(() => model({ inputs: a, outputs: [d, d] })).toThrow("the outputs list 'd1' more than once.");
+    const m = small();
+    const b = batch(8);
+    const stop = new AbortController();
+    await m.fit(b.xs, b.ys, { batchSize: 2, callbacks: [{ onBatchEnd: () => stop.abort() }], signal: stop.signal });
+    expect(m.trainingPosition?.keys).toEqual(['kindLoss', 'sizeLoss', 'kindAccuracy']);
+    m.compile({ optimizer: 'sgd', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics: { size: ['mse'] } });
+    await expect(m.fit(b.xs, b.ys, { batchSize: 2, resume: true })).rejects.toThrow(
+      'it counted kindLoss, sizeLoss, kindAccuracy; the model, as compiled now, tracks kindLoss, sizeLoss, sizeMeanSquaredError.',
+    );
+    m.dispose();
+  });
+
+  it('a model file with two outputs and no compile.outputs is refused, not compiled with one loss for both', async () => {
+    await useBackend('cpu');
+    const m = small();
+    const dir = tmp();
+    await m.save(dir);
+    const file = join(dir, 'model.json');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    delete json.compile.outputs;
+    writeFileSync(file, JSON.stringify(json));
+    await expect(loadModel(dir)).rejects.toThrow(
+      'model.json compiles a model with 2 outputs but has no compile.outputs',
+    );
+    m.dispose();
+  });
+});
