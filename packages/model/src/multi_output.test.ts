@@ -321,7 +321,7 @@ describe('multi-output: hostile inputs', () => {
       "small.fit: batch 2 of the source: sparse labels of output 'kind' must be integers in [0, 3) for an output of 3 classes. Received y[1] = 7.",
     );
     const [four, three] = [batch(4), batch(3)];
-    (four.ys as { dispose(): void }[]).forEach((t) => t.dispose());
+    for (const t of four.ys as { dispose(): void }[]) t.dispose();
     (three.xs as { dispose(): void }).dispose();
     const uneven: Batch = { xs: four.xs, ys: three.ys };
     await expect(m.fit([uneven])).rejects.toThrow(
