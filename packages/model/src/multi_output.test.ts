@@ -393,6 +393,16 @@ describe('multi-output: hostile inputs', () => {
     const a = input({ shape: [3], name: 'a' });
     const d = new Dense({ units: 2, name: 'd1' }).apply(a);
     expect(() => model({ inputs: a, outputs: [d, d] })).toThrow("the outputs list 'd1' more than once.");
+    const two = small();
+    expect(() =>
+      two.compile({ optimizer: 'sgd', loss: 'mse', metrics: { size: ['mse', 'meanSquaredError'] } }),
+    ).toThrow(
+      "small.compile: the metrics of output 'size' name meanSquaredError twice ('mse', 'meanSquaredError'); each metric is logged under its name. List it once.",
+    );
+    expect(() => two.compile({ optimizer: 'sgd', loss: 'mse', lossWeights: ['1', 1] as never })).toThrow(
+      "small.compile: lossWeights must be finite numbers >= 0. Received the string '1' for output 'kind'.",
+    );
+    two.dispose();
     const m = small();
     const b = batch(8);
     const stop = new AbortController();

@@ -98,7 +98,7 @@ export function resolveObjective(
   weights.forEach((w, i) => {
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
       throw new NeuriteError(
-        `${where}: lossWeights must be finite numbers >= 0. Received ${String(w)} for output '${outputs[i]}'.`,
+        `${where}: lossWeights must be finite numbers >= 0. Received ${typeof w === 'string' ? `the string '${w}'` : String(w)} for output '${outputs[i]}'.`,
       );
     }
   });
@@ -113,11 +113,21 @@ export function resolveObjective(
         `${where}: metrics for output '${output}' must be a list, e.g. ['accuracy']. Received: ${String(ms)}.`,
       );
     }
+    const resolved = ms.map((m) => getMetric(m, l.targets));
+    // Logs key each metric by its name: two that resolve to one name would write over each other.
+    const names = resolved.map((m) => m.name);
+    const twice = names.find((n, k) => names.indexOf(n) !== k);
+    if (twice !== undefined) {
+      const given = ms.filter((_, k) => names[k] === twice).map((m) => (typeof m === 'string' ? `'${m}'` : m.name));
+      throw new NeuriteError(
+        `${where}: the metrics${outputs.length > 1 ? ` of output '${output}'` : ''} name ${twice} twice (${given.join(', ')}); each metric is logged under its name. List it once.`,
+      );
+    }
     return {
       output,
       loss: l,
       weight: weights[i],
-      metrics: ms.map((m) => getMetric(m, l.targets)),
+      metrics: resolved,
       metricSpecs: ms.map((m) => (typeof m === 'string' ? m : m.name)),
     };
   });
