@@ -2,7 +2,7 @@ import { conv2d, dilateFilter, NeuriteError, pad, type Tensor, type Tensor4D } f
 import { type ActivationName, getActivation } from './activations.js';
 import type { InitializerSpec } from './initializers.js';
 import { convOutputLength } from './internal/conv.js';
-import { oneOf, positiveInt, show } from './internal/validate.js';
+import { intOrOne, oneOf, positiveInt } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
 
 export interface Conv1DConfig extends LayerConfig {
@@ -18,17 +18,6 @@ export interface Conv1DConfig extends LayerConfig {
   activation?: ActivationName;
   kernelInitializer?: InitializerSpec;
   biasInitializer?: InitializerSpec;
-}
-
-/** A positive integer, or a list of one (Keras accepts a 1-tuple; tfjs-layers saves one). */
-function positiveIntOrOne(owner: string, key: string, value: unknown): number {
-  const v = Array.isArray(value) && value.length === 1 ? value[0] : value;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-    throw new NeuriteError(
-      `${owner}: ${key} must be a positive integer or a list of one, e.g. 3 or [3]. Received: ${key}=${show(value)}.`,
-    );
-  }
-  return v;
 }
 
 /**
@@ -55,9 +44,9 @@ export class Conv1D extends Layer<Conv1DConfig> {
   constructor(config: Conv1DConfig) {
     super(config);
     positiveInt('Conv1D', 'filters', config?.filters);
-    this.kernel = positiveIntOrOne('Conv1D', 'kernelSize', config.kernelSize);
-    this.strides = positiveIntOrOne('Conv1D', 'strides', config.strides ?? 1);
-    this.dilation = positiveIntOrOne('Conv1D', 'dilationRate', config.dilationRate ?? 1);
+    this.kernel = intOrOne('Conv1D', 'kernelSize', config.kernelSize);
+    this.strides = intOrOne('Conv1D', 'strides', config.strides ?? 1);
+    this.dilation = intOrOne('Conv1D', 'dilationRate', config.dilationRate ?? 1);
     this.padding = oneOf('Conv1D', 'padding', config.padding ?? 'valid', ['same', 'valid', 'causal'] as const);
     if (this.strides > 1 && this.dilation > 1) {
       throw new NeuriteError(

@@ -1,5 +1,5 @@
 import { ones, useBackend } from '@neurite/core';
-import { Conv2D } from '@neurite/layers';
+import { Conv2D, MaxPooling1D } from '@neurite/layers';
 import { describeLayer } from '@neurite/layers/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -34,6 +34,13 @@ describe('Conv2D', () => {
     );
     expect(() => new Conv2D({ filters: 1, kernelSize: [3] as never })).toThrow(
       'Conv2D: kernelSize must be a positive integer or a pair of them, e.g. 3 or [3, 3]. Received: kernelSize=[3].',
+    );
+    // A model file cannot make a layer allocate by its settings: no window longer than an image's side.
+    expect(() => new Conv2D({ filters: 1, kernelSize: 3, dilationRate: 1e9 })).toThrow(
+      'Conv2D: dilationRate must be at most 16384 along each axis. Received: dilationRate=1000000000.',
+    );
+    expect(() => new MaxPooling1D({ poolSize: 2 ** 31 })).toThrow(
+      'MaxPooling1D: poolSize must be at most 16384. Received: poolSize=2147483648.',
     );
     expect(() => new Conv2D({ filters: 1, kernelSize: 3, padding: 'full' as never })).toThrow(
       "Conv2D: padding must be one of 'same', 'valid'. Received: padding='full'.",

@@ -1,6 +1,6 @@
 import { avgPool, avgPoolSame, maxPool, NeuriteError, type Tensor, type Tensor4D } from '@neurite/core';
 import { convOutputLength } from './internal/conv.js';
-import { oneOf, show } from './internal/validate.js';
+import { intOrOne, oneOf } from './internal/validate.js';
 import { type CallOptions, Layer, type LayerConfig, type Shape } from './layer.js';
 
 /** The options MaxPooling1D and AveragePooling1D share. */
@@ -19,20 +19,10 @@ export interface Pooling1DSettings {
   padding: 'same' | 'valid';
 }
 
-function positiveLength(owner: string, key: string, value: unknown): number {
-  const v = Array.isArray(value) && value.length === 1 ? value[0] : value;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-    throw new NeuriteError(
-      `${owner}: ${key} must be a positive integer or a list of one, e.g. 2 or [2]. Received: ${key}=${show(value)}.`,
-    );
-  }
-  return v;
-}
-
 /** Checks a 1-D pooling config (MaxPooling1D's and AveragePooling1D's). */
 export function pooling1DSettings(owner: string, config: Pooling1DConfigBase): Pooling1DSettings {
-  const pool = positiveLength(owner, 'poolSize', config.poolSize ?? 2);
-  const stride = positiveLength(owner, 'strides', config.strides ?? pool);
+  const pool = intOrOne(owner, 'poolSize', config.poolSize ?? 2, 2);
+  const stride = intOrOne(owner, 'strides', config.strides ?? pool, 2);
   const padding = oneOf(owner, 'padding', config.padding ?? 'valid', ['same', 'valid'] as const);
   return { pool, stride, padding };
 }

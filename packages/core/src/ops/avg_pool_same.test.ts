@@ -92,4 +92,18 @@ await describeBackends('avgPoolSame', (backend) => {
     );
     x.dispose();
   });
+
+  it('takes a pool longer than the input without padding by its size (2^31 from a model file)', async () => {
+    const v = floats(12, 9);
+    const x = tensor4d(v, [1, 3, 4, 1]);
+    // Along the height: 3 rows, stride 1, 3 outputs; no window longer than 3 + 2 * 1 = 5 covers more.
+    const capped = await avgPoolSame(x, [5, 2], 1).data();
+    expectClose(await avgPoolSame(x, [2 ** 31 - 1, 2], 1).data(), capped, backend);
+    expectClose(await avgPoolSame(x, [6, 2], 1).data(), capped, backend);
+    // Every window then covers the whole column: its mean.
+    const whole = await avgPoolSame(x, [2 ** 31 - 1, 1], 1).data();
+    const columnMean = (c: number) => (v[c] + v[4 + c] + v[8 + c]) / 3;
+    expectClose(Array.from(whole).slice(0, 4), [0, 1, 2, 3].map(columnMean), backend);
+    x.dispose();
+  });
 });

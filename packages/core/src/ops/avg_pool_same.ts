@@ -35,10 +35,17 @@ export function avgPoolSame(
   const [ph, pw] = pair('pool', pool);
   const [sh, sw] = pair('strides', strides);
   const [, height, width] = x.shape;
-  const rows = samePadding(height, ph, sh);
-  const columns = samePadding(width, pw, sw);
+  // A window longer than length + (out - 1) * stride covers the whole input from every position, as a
+  // window of exactly that length does: the same means, without padding by the pool size (a pool of
+  // 2^31 from a model file would otherwise pad by gigabytes).
+  const cap = (length: number, p: number, s: number) =>
+    Math.min(p, Math.max(1, length + (Math.ceil(length / s) - 1) * s));
+  const ch = cap(height, ph, sh);
+  const cw = cap(width, pw, sw);
+  const rows = samePadding(height, ch, sh);
+  const columns = samePadding(width, cw, sw);
   // No padding needed: every window is whole, and this is the 'valid' average.
-  if (rows.before + rows.after + columns.before + columns.after === 0) return avgPool(x, [ph, pw], [sh, sw], 'valid');
+  if (rows.before + rows.after + columns.before + columns.after === 0) return avgPool(x, [ch, cw], [sh, sw], 'valid');
   return tidy(() => {
     const padded = pad(x, [
       [0, 0],
@@ -46,10 +53,10 @@ export function avgPoolSame(
       [columns.before, columns.after],
       [0, 0],
     ]);
-    const means = avgPool(padded, [ph, pw], [sh, sw], 'valid');
+    const means = avgPool(padded, [ch, cw], [sh, sw], 'valid');
     // A window covering every cell keeps its mean; an edge window's mean over the pool size becomes one
     // over the cells it covers.
-    const size = ph * pw;
+    const size = ch * cw;
     const scale = rows.counts.flatMap((r) => columns.counts.map((c) => size / (r * c)));
     return means.mul(tensor4d(scale, [1, rows.counts.length, columns.counts.length, 1]));
   });

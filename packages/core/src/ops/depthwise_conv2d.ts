@@ -66,9 +66,11 @@ export function depthwiseConvolve(x: Tensor, filter: Tensor, options: DepthwiseC
     const k = dilateFilter(filter, dilation) as Tensor4D;
     if (hasDepthwiseGradKernels()) return depthwiseConv2d(x as Tensor4D, k, strides, padding);
     const op = customGrad((xIn, kIn, save) => {
+      // The value first: a save() before a kernel that throws would leak its copies.
+      const value = depthwiseConv2d(xIn as Tensor4D, kIn as Tensor4D, strides, padding);
       (save as GradSaveFunc)([xIn as Tensor, kIn as Tensor]);
       return {
-        value: depthwiseConv2d(xIn as Tensor4D, kIn as Tensor4D, strides, padding),
+        value,
         gradFunc: (dy: Tensor, saved: Tensor[]) => depthwiseGrads(saved[0], saved[1], dy, strides, padding),
       };
     });

@@ -1,4 +1,14 @@
-import { conv2d, dilateFilter, grad, liveTensors, type Tensor, type Tensor4D, tensor, tidy } from '@neurite/core';
+import {
+  conv2d,
+  dilateFilter,
+  grad,
+  liveTensors,
+  type Tensor,
+  type Tensor4D,
+  tensor,
+  tidy,
+  zeros,
+} from '@neurite/core';
 import { describeBackends, expectClose, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
 import { checkOp } from '../../test/check_op.js';
@@ -164,5 +174,16 @@ await describeBackends('dilateFilter', (backend) => {
     expect(dilateFilter(k2, [1, 1])).toBe(k2);
     k.dispose();
     k2.dispose();
+  });
+
+  it('refuses a dilation whose filter would not fit in 256 MB, before making it', () => {
+    const k = zeros([3, 3, 64, 64]);
+    const before = liveTensors().tensors;
+    expect(() => dilateFilter(k, [20000, 1])).toThrow(
+      'dilateFilter: the dilated filter would be [40001, 3, 64, 64], 4.92e+8 values; at most 67108864 (256 MB) are allowed.',
+    );
+    expect(() => dilateFilter(k, [2 ** 31, 2 ** 31])).toThrow('Lower the dilation rate.');
+    expect(liveTensors().tensors).toBe(before);
+    k.dispose();
   });
 });

@@ -24,6 +24,9 @@ import { NeuriteError } from '../errors.js';
  * console.log(Array.from(await conv2d(x, dilateFilter(k, [2, 2]), 1, 'valid').data())); // [ 64 ]
  * ```
  */
+/** The most values a dilated filter may hold: 2^26 float32s, 256 MB. */
+export const MAX_DILATED_VALUES = 2 ** 26;
+
 export function dilateFilter<R extends Rank>(filter: Tensor<R>, [dh, dw]: [number, number]): Tensor<R> {
   for (const [key, d] of [
     ['dh', dh],
@@ -41,6 +44,15 @@ export function dilateFilter<R extends Rank>(filter: Tensor<R>, [dh, dw]: [numbe
     );
   }
   if ((dh === 1 || filter.shape[0] === 1) && (dw === 1 || filter.shape[1] === 1)) return filter;
+  // Checked before a value is made: a rate from a stranger's model file must not allocate gigabytes.
+  const spread = [((filter.shape[0] as number) - 1) * dh + 1, ((filter.shape[1] as number) - 1) * dw + 1];
+  const values = spread[0] * spread[1] * filter.shape.slice(2).reduce((a, b) => a * b, 1);
+  if (values > MAX_DILATED_VALUES) {
+    throw new NeuriteError(
+      `dilateFilter: the dilated filter would be [${[...spread, ...filter.shape.slice(2)].join(', ')}], ${values.toExponential(2)} values; ` +
+        `at most ${MAX_DILATED_VALUES} (256 MB) are allowed. Received: dilation [${dh}, ${dw}] for a filter of shape [${filter.shape.join(', ')}]. Lower the dilation rate.`,
+    );
+  }
   return tidy(() => spreadTaps(spreadTaps(filter, 0, dh), 1, dw)) as Tensor<R>;
 }
 

@@ -1,4 +1,4 @@
-import { gather, gatherRows, grad, type Tensor, tensor } from '@neurite/core';
+import { gather, gatherRows, grad, liveTensors, type Tensor, tensor } from '@neurite/core';
 import { describeBackends, expectClose, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
 import { checkOp } from '../../test/check_op.js';
@@ -82,5 +82,22 @@ await describeBackends('gatherRows', (backend) => {
     );
     table.dispose();
     ids.dispose();
+  });
+
+  it('looks up no rows, and leaks nothing when an id is out of range under a gradient', () => {
+    const table = tensor(floats(6, 3), [3, 2]);
+    const none = gatherRows(table, tensor([], [0], 'int32'));
+    expect(none.shape).toEqual([0, 2]);
+    expect(gatherRows(tensor([], [0, 2]), tensor([], [2, 0], 'int32')).shape).toEqual([2, 0, 2]);
+    none.dispose();
+    // cpu and wasm refuse an id out of range (webgpu's gather reads zeros instead; Embedding checks ids).
+    if (backend !== 'webgpu') {
+      const before = liveTensors().tensors;
+      const bad = tensor([0, 7], [2], 'int32');
+      expect(() => grad((t: Tensor) => gatherRows(t, bad).sum())(table)).toThrow();
+      bad.dispose();
+      expect(liveTensors().tensors).toBe(before);
+    }
+    table.dispose();
   });
 });

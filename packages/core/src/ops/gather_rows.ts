@@ -32,16 +32,20 @@ export function gatherRows(table: Tensor, ids: Tensor): Tensor {
   if (table.rank < 1) {
     throw new NeuriteError('gatherRows: the table needs at least one axis [rows, ...]. Received a scalar.');
   }
+  // No ids: no rows (tfjs's wasm gather gives the wrong shape for an empty lookup).
+  if (ids.size === 0) return zeros([...ids.shape, ...table.shape.slice(1)]);
   return lookup(table, ids);
 }
 
 const lookup = (table: Tensor, ids: Tensor): Tensor =>
   customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const [t, i, save] = args as [Tensor, Tensor, GradSaveFunc];
-    save([i]);
     const shape = t.shape;
+    // The value first: a save() before a kernel that throws (an id out of range) would leak its copy.
+    const value = gather(t, i);
+    save([i]);
     return {
-      value: gather(t, i),
+      value,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [kept] = saved;
         const rest = shape.slice(1);

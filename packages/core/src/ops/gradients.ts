@@ -13,7 +13,9 @@ function guard<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R
     const state = tf.engine().state as unknown as TapeState;
     const outermost = state.gradientDepth === 0;
     try {
-      return fn(...args);
+      // In a scope: what tfjs makes before one of its own checks throws (a value that is not a scalar,
+      // a function that never reads the variables) is freed too; what fn returns is kept.
+      return tf.tidy(() => fn(...args) as never) as R;
     } catch (e) {
       if (outermost) {
         for (const node of state.activeTape ?? []) {
