@@ -1,5 +1,6 @@
 import { avgPool, pad, type Tensor4D, tensor4d, tidy } from '#tfjs';
 import { NeuriteError } from '../errors.js';
+import { intPair } from './args.js';
 
 /**
  * Average pooling of `x` (`[batch, height, width, channels]`) with padding 'same', each window
@@ -32,8 +33,8 @@ export function avgPoolSame(
       `avgPoolSame expects a rank-4 input [batch, height, width, channels]. Received shape [${x.shape.join(', ')}].`,
     );
   }
-  const [ph, pw] = pair('pool', pool);
-  const [sh, sw] = pair('strides', strides);
+  const [ph, pw] = intPair('avgPoolSame', 'pool', pool);
+  const [sh, sw] = intPair('avgPoolSame', 'strides', strides);
   const [, height, width] = x.shape;
   // A window longer than length + (out - 1) * stride covers the whole input from every position, as a
   // window of exactly that length does: the same means, without padding by the pool size (a pool of
@@ -60,16 +61,6 @@ export function avgPoolSame(
     const scale = rows.counts.flatMap((r) => columns.counts.map((c) => size / (r * c)));
     return means.mul(tensor4d(scale, [1, rows.counts.length, columns.counts.length, 1]));
   });
-}
-
-function pair(key: string, value: number | [number, number]): [number, number] {
-  const p: unknown[] = Array.isArray(value) ? value : [value, value];
-  if (p.length !== 2 || !p.every((v) => typeof v === 'number' && Number.isInteger(v) && v > 0)) {
-    throw new NeuriteError(
-      `avgPoolSame: ${key} must be a positive integer or a pair of them, e.g. 2 or [2, 2]. Received: ${key}=${JSON.stringify(value)}.`,
-    );
-  }
-  return p as [number, number];
 }
 
 /**

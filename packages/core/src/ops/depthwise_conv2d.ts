@@ -15,6 +15,7 @@ import {
   zeros,
 } from '#tfjs';
 import { NeuriteError } from '../errors.js';
+import { intPair } from './args.js';
 import { dilateFilter } from './dilate_filter.js';
 
 /** The window options of `depthwiseConvolve`. */
@@ -54,8 +55,8 @@ export interface DepthwiseConvolveOptions {
  * ```
  */
 export function depthwiseConvolve(x: Tensor, filter: Tensor, options: DepthwiseConvolveOptions = {}): Tensor4D {
-  const strides = pair('strides', options.strides ?? 1);
-  const dilation = pair('dilationRate', options.dilationRate ?? 1);
+  const strides = intPair('depthwiseConvolve', 'strides', options.strides ?? 1);
+  const dilation = intPair('depthwiseConvolve', 'dilationRate', options.dilationRate ?? 1);
   const padding = options.padding ?? 'valid';
   if (padding !== 'same' && padding !== 'valid') {
     throw new NeuriteError(
@@ -76,16 +77,6 @@ export function depthwiseConvolve(x: Tensor, filter: Tensor, options: DepthwiseC
     });
     return op(x, k) as Tensor4D;
   });
-}
-
-function pair(key: string, value: number | [number, number]): [number, number] {
-  const p: unknown[] = Array.isArray(value) ? value : [value, value];
-  if (p.length !== 2 || !p.every((v) => typeof v === 'number' && Number.isInteger(v) && v > 0)) {
-    throw new NeuriteError(
-      `depthwiseConvolve: ${key} must be a positive integer or a pair of them, e.g. 2 or [2, 2]. Received: ${key}=${JSON.stringify(value)}.`,
-    );
-  }
-  return p as [number, number];
 }
 
 function hasDepthwiseGradKernels(): boolean {
