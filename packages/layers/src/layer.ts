@@ -129,7 +129,11 @@ function snake(name: string): string {
   return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-function uniqueVariableName(base: string): string {
+// The engine's variable names are one namespace per process, shared with anything else on tfjs. tfjs-layers
+// numbers its names from its own counter without asking the engine, so a Neurite name that looked like
+// one of its names ('dense/kernel_1') would make its next model fail to build. Ours carry a prefix.
+function uniqueVariableName(path: string): string {
+  const base = `neurite:${path}`;
   const taken = engine().registeredVariables;
   if (!(base in taken)) return base;
   let i = 1;
