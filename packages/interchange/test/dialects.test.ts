@@ -39,9 +39,8 @@ function pack(specs: Spec[], seed: number): { weights: Record<string, unknown>[]
     const levels = dtype === 'uint8' ? 255 : 65535;
     const min = -0.9;
     const scale = 1.8 / levels;
-    const q = (dtype === 'uint8' ? Uint8Array : Uint16Array).from(v, (x) =>
-      Math.round(((Math.max(-0.9, Math.min(0.9, x)) + 0.9) / 1.8) * levels),
-    );
+    const levelsOf = Array.from(v, (x) => Math.round(((Math.max(-0.9, Math.min(0.9, x)) + 0.9) / 1.8) * levels));
+    const q = dtype === 'uint8' ? Uint8Array.from(levelsOf) : Uint16Array.from(levelsOf);
     parts.push(new Uint8Array(q.buffer));
     return { name: s.name, shape: s.shape, dtype: 'float32', quantization: { dtype, min, scale } };
   });
