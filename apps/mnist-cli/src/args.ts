@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 
+/** The program's name in messages: neurite-mnist, or neurite (set by its entry point). */
+export const cli = { program: 'neurite-mnist' };
+
 export type Spec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
 
 const common: Spec = {
@@ -29,7 +32,7 @@ export function parse(command: string, argv: string[], spec: Spec, positionals =
       .replace(/\. To specify a positional argument.*$/s, '')
       .replace(/\.$/, '')
       .replace(/^Unknown option/, 'unknown option');
-    throw new UsageError(`${command}: ${msg}. Run neurite-mnist ${command} --help for the options.`);
+    throw new UsageError(`${command}: ${msg}. Run ${cli.program} ${command} --help for the options.`);
   }
 }
 

@@ -168,7 +168,7 @@ export function checkMnistModel(model: Model, command: string, source: string): 
 }
 
 /** The values every node makes for one image, a nested model's nodes included (each time it is used). */
-function valuesPerImage(model: Model): number {
+export function valuesPerImage(model: Model): number {
   let values = 0;
   for (const n of model.nodes) {
     values += n.outputShape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1);

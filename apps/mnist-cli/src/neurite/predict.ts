@@ -1,0 +1,96 @@
+import { tensor } from '@neurite/core';
+import { int, parse } from '../args.js';
+import { startBackend } from '../backend.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage } from '../image.js';
+import { inline, print } from '../terminal.js';
+import { readLabels } from './labels.js';
+import { checkRunnable, openModel } from './load.js';
+import { imageInput, rangeFlag, toInput } from './pixels.js';
+
+export const imageFlagsHelp = `  --range <lo:hi>       the values black and white become (default 0:1; MobileNet-style models
+                        take -1:1, some 0:255)
+  --invert              make dark ink on light paper light on dark, as MNIST's digits are
+  --labels <file>       class names: a JSON list, a JSON object from index to name, or one per line
+  --max-megapixels <n>  refuse images over n million pixels, from their header (default ${DEFAULT_MAX_MEGAPIXELS})`;
+
+export const predictHelp = `Usage: neurite predict [options] <model> <image...>
+
+Runs PNG or JPEG images through any model neurite opens (a Neurite save or a TensorFlow.js layers
+model) whose input is an image: each image is resized to the input's height and width (bilinear),
+made grey or RGB as its channels say, and mapped into --range. Prints the top classes of the output.
+
+Options:
+${imageFlagsHelp}
+  --top <k>             how many classes to print (default 3)
+  --json                print JSON
+  --backend <name>      cpu | wasm | webgpu | auto (default auto)
+  --verbose             stack traces on errors
+  -h, --help            this help`;
+
+export const imageFlags = {
+  range: { type: 'string' },
+  invert: { type: 'boolean' },
+  labels: { type: 'string' },
+  'max-megapixels': { type: 'string' },
+} as const;
+
+export async function predict(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parse(
+    'predict',
+    argv,
+    { ...imageFlags, top: { type: 'string' }, json: { type: 'boolean' } },
+    true,
+  );
+  if (v.help) {
+    print(predictHelp);
+    return 0;
+  }
+  const [modelPath, ...images] = positionals;
+  if (modelPath === undefined || images.length === 0) {
+    throw new UsageError('predict: give a model and at least one image, e.g. neurite predict models/digits seven.png.');
+  }
+  const range = rangeFlag('predict', v.range as string | undefined);
+  const top = int('predict', 'top', v.top as string | undefined) ?? 3;
+  const maxMegapixels = maxMegapixelsFlag('predict', v['max-megapixels'] as string | undefined);
+  // Every image read and checked before the model is opened: a bad file fails fast.
+  const pictures = [];
+  for (const p of images) pictures.push(await readImage(p, { maxMegapixels }));
+  await startBackend(v.backend as string | undefined);
+  const { model } = await openModel('predict', modelPath);
+  try {
+    const input = imageInput('predict', model);
+    const batchSize = checkRunnable('predict', model);
+    const size = input.shape.reduce((a, b) => a * b, 1);
+    const x = new Float32Array(pictures.length * size);
+    for (const [i, img] of pictures.entries()) x.set(toInput(img, input, range, v.invert === true), i * size);
+    const xt = tensor(x, [pictures.length, ...input.shape]);
+    const yt = model.predict(xt, { batchSize });
+    xt.dispose();
+    const classes = yt.shape.slice(1).reduce((a: number, b) => a * (b as number), 1);
+    const y = (await yt.data()) as Float32Array;
+    yt.dispose();
+    const labels =
+      (await readLabels('predict', v.labels as string | undefined, classes)) ??
+      Array.from({ length: classes }, (_, i) => String(i));
+    const results = images.map((file, i) => {
+      const row = Array.from(y.subarray(i * classes, (i + 1) * classes));
+      const best = row
+        .map((score, index) => ({ index, label: labels[index] as string, score }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, top);
+      return { file, top: best };
+    });
+    if (v.json) print(JSON.stringify(results, null, 2));
+    else {
+      for (const r of results) {
+        const [first] = r.top;
+        const rest = r.top.map((t) => `${inline(t.label)} ${t.score.toFixed(4)}`).join(', ');
+        print(`${inline(r.file)}: ${inline(first?.label ?? '')}  (${rest})`);
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+  return 0;
+}
