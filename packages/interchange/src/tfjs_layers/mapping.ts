@@ -1,7 +1,7 @@
 // Keras layer classes <-> Neurite's: which settings carry over, which are refused, and how a plugin adds
 // its own. One table serves the reader (Keras config -> Neurite config) and the writer (the reverse).
 import { NeuriteError } from '@neurite/core';
-import type { KerasSettings } from './settings.js';
+import { type KerasSettings, snake } from './settings.js';
 import { readActivation, readInitializer, writeActivation, writeInitializer } from './values.js';
 
 /** How one Keras layer class maps onto a Neurite layer class. */
@@ -18,6 +18,18 @@ export interface KerasLayerMapping {
    * Without it the class is read only.
    */
   write?(config: Record<string, unknown>, problems: string[]): Record<string, unknown>;
+  /**
+   * Keras's names for the layer's weights where they are not Neurite's in snake_case, e.g.
+   * `{ kernelMu: 'mu_kernel' }`. The file's names are `<layer>/<this name>`.
+   */
+  weights?: Record<string, string>;
+}
+
+/** The Keras name of a Neurite weight (`kernel`, `moving_mean`), as the class's mapping says. */
+export function kerasWeightName(mapping: KerasLayerMapping | undefined, weight: string): string {
+  return (
+    (mapping?.weights && Object.hasOwn(mapping.weights, weight) ? mapping.weights[weight] : undefined) ?? snake(weight)
+  );
 }
 
 // A setting copied as it is, or through the activation/initializer translation its name implies.
@@ -229,8 +241,9 @@ const neuriteKey = (className: string) => (className.startsWith('neurite>') ? cl
  * registerKerasLayer({
  *   keras: 'NoisyDense',
  *   neurite: '@neurite/layer-noisy-dense>NoisyDense',
- *   read: (s) => ({ units: s.get('units'), sigma: s.get('sigma', 0.5) }),
- *   write: (c) => ({ units: c.units, sigma: c.sigma }),
+ *   read: (s) => ({ units: s.get('units'), activation: s.get('activation', 'linear'), sigma0: s.get('sigma', 0.5) }),
+ *   write: (c) => ({ units: c.units, activation: c.activation ?? 'linear', sigma: c.sigma0 ?? 0.5 }),
+ *   weights: { kernelMu: 'mu_kernel', kernelSigma: 'sigma_kernel', biasMu: 'mu_bias', biasSigma: 'sigma_bias' },
  * });
  * ```
  */
@@ -239,6 +252,15 @@ export function registerKerasLayer(mapping: KerasLayerMapping): void {
     throw new NeuriteError(
       'registerKerasLayer: expected { keras: <Keras class name>, neurite: <Neurite registry key>, read(settings), write?(config) }. ' +
         `Received: ${typeof mapping === 'object' ? Object.keys(mapping ?? {}).join(', ') : typeof mapping}.`,
+    );
+  }
+  const w = mapping.weights;
+  if (
+    w !== undefined &&
+    (typeof w !== 'object' || w === null || !Object.values(w).every((n) => typeof n === 'string' && n !== ''))
+  ) {
+    throw new NeuriteError(
+      `registerKerasLayer(${mapping.keras}): weights must map Neurite weight names to Keras ones, e.g. { kernelMu: 'mu_kernel' }.`,
     );
   }
   byKeras.set(mapping.keras, mapping);

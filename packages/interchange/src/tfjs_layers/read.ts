@@ -5,8 +5,8 @@
 import { NeuriteError } from '@neurite/core';
 import { withInitialValues } from '@neurite/layers';
 import { type ArchitectureJSON, type Model, modelFromJSON, type NodeRef } from '@neurite/model';
-import { kerasClasses, mappingForKeras } from './mapping.js';
-import { type Findings, KerasSettings, show, snake } from './settings.js';
+import { kerasClasses, kerasWeightName, mappingForKeras } from './mapping.js';
+import { type Findings, KerasSettings, show } from './settings.js';
 import { type KerasRef, type KerasTopology, readTopology, TopologyError } from './topology.js';
 import { decodeEntry, joinShards, type Manifest, type ManifestEntry, ManifestError, readManifest } from './weights.js';
 
@@ -171,8 +171,10 @@ const bare = (n: string) => n.replace(/:0$/, '');
 function assign(
   model: Model,
   manifest: Manifest,
+  file: KerasTopology,
   findings: Findings,
 ): { assignments: Map<string, ManifestEntry>; unused: string[] } {
+  const classOf = new Map(file.layers.map((l) => [l.name, l.className]));
   const entries = manifest.entries.map((e) => ({ e, n: bare(e.name) }));
   const exact = new Map(entries.map((x) => [x.n, x.e]));
   const assignments = new Map<string, ManifestEntry>();
@@ -181,7 +183,8 @@ function assign(
   for (const { layer, weight } of model.planWeights()) {
     const i = index.get(layer.name) ?? 0;
     index.set(layer.name, i + 1);
-    const names = [`${layer.name}/${snake(weight.name)}`, `${layer.name}/vars/${i}`];
+    const keras = kerasWeightName(mappingForKeras(classOf.get(layer.name) ?? ''), weight.name);
+    const names = [`${layer.name}/${keras}`, `${layer.name}/vars/${i}`];
     let found: ManifestEntry | undefined;
     for (const want of names) {
       found = exact.get(want);
@@ -295,7 +298,7 @@ export function planLayersModel(json: unknown, options: ReadOptions = {}): Layer
   checkAxes(model, architecture, topology, findings);
   let planned: ReturnType<typeof assign>;
   try {
-    planned = assign(model, manifest, findings);
+    planned = assign(model, manifest, topology, findings);
   } catch (e) {
     return cannot(source, `a layer does not fit its input: ${(e as Error).message}`, 'The file is corrupt.');
   }

@@ -3,7 +3,7 @@
 // nodes as lists, weights `<layer>/<weight>` in float32.
 import { NeuriteError } from '@neurite/core';
 import type { Model, NodeRef } from '@neurite/model';
-import { mappingForNeurite } from './mapping.js';
+import { kerasWeightName, mappingForNeurite } from './mapping.js';
 import { snake } from './settings.js';
 
 /** model.json of a layers model, and its one weights file. */
@@ -144,11 +144,14 @@ export async function writeLayersModel(model: Model, options: WriteOptions = {})
           output_layers: (arch.outputs ?? []).map(end),
         },
       };
-  const weights = model.weights.map((w) => ({
-    name: `${w.path.slice(0, w.path.length - w.name.length)}${snake(w.name)}`,
-    shape: [...w.variable.shape],
-    dtype: 'float32' as const,
-  }));
+  const classOf = new Map(arch.layers.map((l) => [l.config.name as string, l.className]));
+  const weights = model.layers.flatMap((layer) =>
+    layer.weights.map((w) => ({
+      name: `${w.path.slice(0, w.path.length - w.name.length)}${kerasWeightName(mappingForNeurite(classOf.get(layer.name) ?? ''), w.name)}`,
+      shape: [...w.variable.shape],
+      dtype: 'float32' as const,
+    })),
+  );
   const values = await Promise.all(model.weights.map((w) => w.variable.data()));
   const total = values.reduce((a, v) => a + v.length, 0);
   const data = new Float32Array(total);
