@@ -2,10 +2,12 @@
 // bench-results/. Entries: kernels, datasets, train (add --with-torch for the PyTorch reference;
 // it needs Debian's python3-torch and never runs in CI; add --accuracy for 3 epochs of the real MNIST
 // with Neurite and PyTorch; add --against <git ref> for this checkout's step beside a build of that ref,
-// in turns, bench/against.mjs), profile (ms per kernel in one training step).
+// in turns, bench/against.mjs), profile (ms per kernel in one training step), inference (batch 1 and 128
+// beside tfjs-layers and onnxruntime-web).
 import { webgpu } from '@neurite/backend-webgpu';
 import { registerBackend } from '@neurite/core';
 import { benchDatasets, printDatasets } from './datasets.mjs';
+import { benchInference, printInference } from './inference.mjs';
 import { benchKernels, printKernels, writeResults } from './kernels.mjs';
 import { benchProfile, printProfile } from './profile.mjs';
 import { benchTrain, printTrain } from './train.mjs';
@@ -15,6 +17,7 @@ const ENTRIES = {
   datasets: { run: benchDatasets, print: printDatasets },
   train: { run: benchTrain, print: printTrain },
   profile: { run: benchProfile, print: printProfile },
+  inference: { run: benchInference, print: printInference },
 };
 
 const args = process.argv.slice(2);

@@ -29,6 +29,7 @@ export default defineConfig({
           { text: 'From Sequential to graphs', link: '/guide/graphs' },
           { text: 'Writing a layer plugin', link: '/guide/writing-a-layer-plugin' },
           { text: 'The NoisyDense plugin', link: '/guide/noisy-dense-plugin' },
+          { text: 'Bring a Keras model', link: '/guide/keras-in' },
           { text: 'Take your model to Keras', link: '/guide/keras-out' },
           { text: 'The model file format', link: '/model-format' },
           { text: 'Security', link: '/guide/security' },

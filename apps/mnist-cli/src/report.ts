@@ -17,7 +17,11 @@ export interface ReportOptions {
 }
 
 /** Everything the activation report shows, for one input digit (784 values in [0, 1]). */
-export async function buildReport(model: Model, input: Float32Array, o: ReportOptions = {}): Promise<ActivationReport> {
+export async function buildReport(
+  model: Model,
+  input: Float32Array,
+  o: ReportOptions = {},
+): Promise<ActivationReport & { prediction: NonNullable<ActivationReport['prediction']> }> {
   const x = tensor4d(input, [1, 28, 28, 1]);
   const acts = model.activations(x);
   const layers = [];
@@ -34,7 +38,7 @@ export async function buildReport(model: Model, input: Float32Array, o: ReportOp
   x.dispose();
   const probabilities = Array.from(layers[layers.length - 1].values);
   const digit = probabilities.indexOf(Math.max(...probabilities));
-  const report: ActivationReport = {
+  const report: ActivationReport & { prediction: NonNullable<ActivationReport['prediction']> } = {
     title: o.title ?? `What ${model.name} sees`,
     summary: model.summary({ print: false }),
     input: { values: input, shape: [28, 28] },

@@ -5,15 +5,20 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setSeed, tensor, useBackend } from '@neurite/core';
 import { saveLayersModel } from '@neurite/interchange/node';
 import { Conv2D, Dense, Flatten, MaxPooling2D } from '@neurite/layers';
 import { sequential } from '@neurite/model';
+import * as ort from 'onnxruntime-web';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../test/chromium.js';
 
 const bin = fileURLToPath(new URL('../dist/neurite.js', import.meta.url));
+const shots = fileURLToPath(new URL('../../../test-output/', import.meta.url));
+// A Keras 2 model from npm (MIT): a 2x super-resolution CNN, converted by the TensorFlow.js converter.
+const upscaler = fileURLToPath(new URL('../../../node_modules/@upscalerjs/default-model/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'neurite-bin-'));
 const at = (...p: string[]) => join(work, ...p);
 
@@ -97,7 +102,7 @@ describe('neurite', () => {
         ['convert', at('tiny'), '--to', 'h5', '--out', at('x')],
         'neurite: convert: --to must be one of neurite, tfjs-layers, keras',
       ],
-      [['convert', at('tiny'), '--to', 'keras'], 'neurite: convert: --out <path> is required'],
+      [['convert', at('tiny'), '--to', 'keras'], 'neurite: convert: say where the converted model goes'],
       [['predict', at('tiny'), at('in.png'), '--range', '1:1'], 'neurite: predict: --range must be lo:hi'],
       [
         ['predict', at('tiny'), at('in.png'), '--wat'],
@@ -165,7 +170,9 @@ describe('neurite', () => {
       ['t', 'neurite', 'n'],
     ];
     for (const [from, to, out] of steps) {
-      const r = run('convert', '--backend', 'cpu', at(from), '--to', to, '--out', at(out));
+      // The destination by --out, or (the last step) after the model.
+      const dest = out === 'n' ? [at(out)] : ['--out', at(out)];
+      const r = run('convert', '--backend', 'cpu', at(from), ...dest, '--to', to);
       expect(r.code, r.err).toBe(0);
       expect(r.out).toContain(`-> ${to}, written to`);
       expectScores(run('predict', '--json', '--backend', 'cpu', at(out), at('in.png')).out);
@@ -181,7 +188,7 @@ describe('neurite', () => {
   });
 
   it('visualize writes every layer and the report', () => {
-    const r = run('visualize', '--backend', 'cpu', at('tiny-tfjs'), at('in.png'), '--out', at('vis'));
+    const r = run('visualize', '--backend', 'cpu', at('tiny-tfjs'), '--image', at('in.png'), '--out', at('vis'));
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/wrote 5 PNGs/);
     expect(readdirSync(at('vis', 'layers')).sort()).toEqual([
@@ -194,4 +201,73 @@ describe('neurite', () => {
     const html = readFileSync(at('vis', 'report.html'), 'utf8');
     for (const name of ['conv', 'pool', 'flat', 'probs']) expect(html).toContain(`data-layer="${name}"`);
   });
+
+  it('convert --to onnx: a file onnxruntime-web runs, with the same scores', async () => {
+    const r = run('convert', '--backend', 'cpu', at('tiny'), '--to', 'onnx', '--out', at('onnx', 'tiny.onnx'));
+    expect(r.code, r.err).toBe(0);
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(readFileSync(at('onnx', 'tiny.onnx')));
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from(grey, (g) => g / 255),
+      [1, side, side, 1],
+    );
+    const y = (await session.run({ [session.inputNames[0] as string]: x }))[session.outputNames[0] as string];
+    const got = Array.from(y?.data as Float32Array);
+    for (const [i, v] of got.entries()) expect(v).toBeCloseTo(want[i] as number, 5);
+    await session.release();
+  });
+
+  it('a Keras model from npm: inspect names it, visualize draws every layer (no prediction: it makes images)', async () => {
+    const models = join(upscaler, 'models');
+    const open = run('inspect', '--backend', 'wasm', models);
+    expect(open.code).toBe(2);
+    expect(open.err).toContain(
+      "the model's input 'LR' is [null, null, 3], with open dimensions. Give them with --input-shape",
+    );
+    const r = run('inspect', '--backend', 'wasm', '--input-shape', '32,32,3', models);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('generator: a TensorFlow.js layers model converted from Keras 2');
+    expect(r.out).toMatch(/made by:\s+keras v2\.10\.0, converted by TensorFlow\.js Converter/);
+    expect(r.out).toMatch(/output:\s+SR \[batch, 64, 64, 3\]/);
+    expect(r.out).toContain('Total params: 222,075');
+    // A 32 x 32 corner of the package's own sample picture; the input's open size follows the image.
+    const sample = PNG.sync.read(readFileSync(join(upscaler, 'assets', 'fixture.png')));
+    const crop = new PNG({ width: 32, height: 32 });
+    for (let y = 0; y < 32; y++)
+      sample.data.copy(crop.data, y * 32 * 4, ((y + 40) * sample.width + 40) * 4, ((y + 40) * sample.width + 72) * 4);
+    writeFileSync(at('flower.png'), PNG.sync.write(crop));
+    const v = run(
+      'visualize',
+      '--backend',
+      'wasm',
+      '--range',
+      '0:255',
+      models,
+      at('flower.png'),
+      '--out',
+      at('upscaled'),
+    );
+    expect(v.code, v.err).toBe(0);
+    expect(v.out).toContain('output: [batch, 64, 64, 3] (not a classifier: no prediction section)');
+    expect(readdirSync(at('upscaled', 'layers'))).toHaveLength(24);
+    const html = readFileSync(at('upscaled', 'report.html'), 'utf8');
+    expect(html).not.toContain('class="prediction"');
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(pathToFileURL(at('upscaled', 'report.html')).href);
+      const names = await page.$$eval('.layer', (els) => els.map((e) => e.getAttribute('data-layer')));
+      expect(names).toHaveLength(23);
+      expect(names[0]).toBe('F_m1');
+      expect(names[22]).toBe('SR');
+      mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, 'keras-upscaler-report.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });

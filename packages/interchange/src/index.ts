@@ -2,6 +2,7 @@
 // model.save(), Keras 2 and Keras 3 through tensorflowjs_converter; write: the Keras 2 dialect tfjs
 // reads) and ONNX export.
 
+export { exportOnnx, ONNX_OPSETS, type OnnxExportOptions, onnxLayers } from './onnx/export.js';
 export {
   builtinMappings,
   type KerasLayerMapping,
@@ -12,6 +13,7 @@ export {
   DEFAULT_MAX_WEIGHT_BYTES,
   type LayersModelPlan,
   type LayersModelReading,
+  layersModelInputs,
   planLayersModel,
   type ReadOptions,
   readLayersModel,

@@ -4,6 +4,7 @@
 import { type Tensor, tensor } from '@neurite/core';
 import { describeBackends, expectClose, floats } from '@neurite/core/testing';
 import { readLayersModel, writeLayersModel } from '@neurite/interchange';
+import type { Model } from '@neurite/model';
 import { expect, it } from 'vitest';
 import { loadTfl, randomizeTfl, saveTfl, tf, tfl } from './reference.js';
 
@@ -382,6 +383,24 @@ async function outputsOf(y: Tensor | Tensor[]): Promise<Float32Array[]> {
   return out;
 }
 
+// Every layer's output, not only the model's: tfjs-layers' through a model whose outputs are all its
+// layers, Neurite's from model.activations(), matched by layer name.
+async function sameActivations(ref: tfl.LayersModel, model: Model, xs: Tensor[], backend: string): Promise<void> {
+  const layers = ref.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  const probe = tfl.model({ inputs: ref.inputs, outputs: layers.map((l) => l.output as tfl.SymbolicTensor) });
+  const theirs = await outputsOf(probe.predict((xs.length === 1 ? xs[0] : xs) as never) as unknown as Tensor[]);
+  const ours = new Map<string, Float32Array>();
+  for (const a of model.activations((xs.length === 1 ? xs[0] : xs) as never)) {
+    ours.set(a.name, (await a.output.data()) as Float32Array);
+    a.output.dispose();
+  }
+  for (const [i, l] of layers.entries()) {
+    const mine = ours.get(l.name);
+    expect(mine, `layer '${l.name}'`).toBeDefined();
+    expectClose(mine as Float32Array, theirs[i] as Float32Array, backend as never, 10);
+  }
+}
+
 await describeBackends('tfjs-layers round trips', (backend) => {
   for (const c of cases) {
     it(`${c.name}: tfjs-layers -> Neurite -> tfjs-layers predicts the same`, async () => {
@@ -397,6 +416,7 @@ await describeBackends('tfjs-layers round trips', (backend) => {
       const got = await outputsOf(model.predict(input as never));
       expect(got.map((g) => g.length)).toEqual(want.map((w) => w.length));
       for (const [i, g] of got.entries()) expectClose(g, want[i] as Float32Array, backend, 10);
+      if (!c.keras) await sameActivations(ref, model, xs, backend);
       // And back: Neurite writes it, tfjs-layers loads it.
       if (c.keras) {
         await expect(writeLayersModel(model)).rejects.toThrow(c.keras.refused);

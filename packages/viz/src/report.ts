@@ -58,8 +58,8 @@ export interface ActivationReport {
   input: { values: Float32Array; shape: number[] };
   /** Every layer's output for the input, in model order. */
   layers: LayerActivationValues[];
-  /** The predicted class and the probabilities of all classes. */
-  prediction: { digit: number; probabilities: number[] };
+  /** A classifier's predicted class and the probabilities of all classes (left out for other models). */
+  prediction?: { digit: number; probabilities: number[] };
   /** Test images the model got wrong; `shape` defaults to a square image. */
   misclassified?: { values: Float32Array; label: number; predicted: number; shape?: number[] }[];
   options?: ReportOptions;

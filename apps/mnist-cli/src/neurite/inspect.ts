@@ -2,7 +2,7 @@ import { parse } from '../args.js';
 import { startBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { inline, print } from '../terminal.js';
-import { openModel } from './load.js';
+import { inputShapeFlag, openModel } from './load.js';
 
 export const inspectHelp = `Usage: neurite inspect [options] <model>
 
@@ -14,6 +14,7 @@ see the security guide.
 
 Options:
   --json            print JSON
+  --input-shape <h,w,c>  the input shape where a layers model's file leaves dimensions open
   --backend <name>  cpu | wasm | webgpu | auto (default auto)
   --verbose         stack traces on errors
   -h, --help        this help`;
@@ -28,7 +29,12 @@ const dialects: Record<string, string> = {
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 export async function inspect(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parse('inspect', argv, { json: { type: 'boolean' } }, true);
+  const { values: v, positionals } = parse(
+    'inspect',
+    argv,
+    { json: { type: 'boolean' }, 'input-shape': { type: 'string' } },
+    true,
+  );
   if (v.help) {
     print(inspectHelp);
     return 0;
@@ -36,7 +42,9 @@ export async function inspect(argv: string[]): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError('inspect: give one model folder, e.g. neurite inspect models/digits.');
   await startBackend(v.backend as string | undefined);
-  const opened = await openModel('inspect', positionals[0] as string);
+  const opened = await openModel('inspect', positionals[0] as string, {
+    inputShape: inputShapeFlag('inspect', v['input-shape'] as string | undefined),
+  });
   const { model, plan } = opened;
   const summary = model.summary({ print: false });
   const stored: Record<string, number> = {};

@@ -1,7 +1,7 @@
 // Any model folder the neurite command opens: a Neurite save (format "neurite-model") or a TensorFlow.js
 // layers model (tfjs's model.save(), tensorflowjs_converter from Keras 2 or 3), told apart by model.json.
 import { basename, dirname, join } from 'node:path';
-import type { LayersModelPlan } from '@neurite/interchange';
+import { type LayersModelPlan, layersModelInputs } from '@neurite/interchange';
 import { loadLayersModel, MAX_LAYERS_JSON_BYTES } from '@neurite/interchange/node';
 import { loadModel, type Model } from '@neurite/model';
 import { UsageError } from '../errors.js';
@@ -19,8 +19,35 @@ export interface OpenedModel {
   json: string;
 }
 
+export interface OpenOptions {
+  /** The --input-shape flag: a layers model's input shape without the batch, for its open dimensions. */
+  inputShape?: number[];
+  /** The image the model will run on: a layers model's open height and width take its size. */
+  image?: { height: number; width: number };
+}
+
+/** The --input-shape flag: 'h,w,c' (positive integers), or undefined when absent. */
+export function inputShapeFlag(command: string, value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const dims = value.split(',').map((d) => (/^\d{1,7}$/.test(d.trim()) ? Number(d) : Number.NaN));
+  if (dims.length > 8 || !dims.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new UsageError(
+      `${command}: --input-shape must be positive integers separated by commas, e.g. 224,224,3. Received: --input-shape ${inline(value)}.`,
+    );
+  }
+  return dims;
+}
+
+// An image's size for a layers model's open dimensions: [h, w, c] or [h, w], channels 3 when open.
+function fromImage(json: unknown, image: { height: number; width: number }): number[] | undefined {
+  const inputs = layersModelInputs(json);
+  const shape = inputs.length === 1 ? (inputs[0]?.shape ?? []) : [];
+  if (!shape.includes(null) || (shape.length !== 2 && shape.length !== 3)) return undefined;
+  return shape.map((d, i) => d ?? (i === 0 ? image.height : i === 1 ? image.width : 3));
+}
+
 /** Opens a model folder, or a model.json by its path, of either format. */
-export async function openModel(command: string, path: string): Promise<OpenedModel> {
+export async function openModel(command: string, path: string, options: OpenOptions = {}): Promise<OpenedModel> {
   const json = /\.json$/i.test(path) ? path : join(path, 'model.json');
   const r = await readJsonFile<Record<string, unknown>>(json, { maxBytes: MAX_LAYERS_JSON_BYTES, followLinks: false });
   if (!r.ok) {
@@ -38,7 +65,17 @@ export async function openModel(command: string, path: string): Promise<OpenedMo
     return { model: await loadModel(dirname(json)), format: 'neurite', json };
   }
   // Everything else goes to the layers reader, whose messages say what a graph model or a stranger is.
-  const { model, plan } = await loadLayersModel(json);
+  const inputShape = options.inputShape ?? (options.image ? fromImage(r.value, options.image) : undefined);
+  if (!inputShape) {
+    const open = layersModelInputs(r.value, json).find((x) => x.shape.includes(null));
+    if (open) {
+      const example = open.shape.map((d) => d ?? 224).join(',');
+      throw new UsageError(
+        `${command}: the model's input '${inline(open.name)}' is [${open.shape.map((d) => d ?? 'null').join(', ')}], with open dimensions. Give them with --input-shape, e.g. --input-shape ${example}.`,
+      );
+    }
+  }
+  const { model, plan } = await loadLayersModel(json, inputShape ? { inputShape } : {});
   return { model, format: plan.dialect, plan, json };
 }
 

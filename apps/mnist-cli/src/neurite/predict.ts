@@ -5,14 +5,16 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage } from '../image.js';
 import { inline, print } from '../terminal.js';
 import { readLabels } from './labels.js';
-import { checkRunnable, openModel } from './load.js';
+import { checkRunnable, inputShapeFlag, openModel } from './load.js';
 import { imageInput, rangeFlag, toInput } from './pixels.js';
 
 export const imageFlagsHelp = `  --range <lo:hi>       the values black and white become (default 0:1; MobileNet-style models
                         take -1:1, some 0:255)
   --invert              make dark ink on light paper light on dark, as MNIST's digits are
   --labels <file>       class names: a JSON list, a JSON object from index to name, or one per line
-  --max-megapixels <n>  refuse images over n million pixels, from their header (default ${DEFAULT_MAX_MEGAPIXELS})`;
+  --max-megapixels <n>  refuse images over n million pixels, from their header (default ${DEFAULT_MAX_MEGAPIXELS})
+  --input-shape <h,w,c> a layers model's input shape where its file leaves dimensions open (default:
+                        the first image's height and width, 3 channels)`;
 
 export const predictHelp = `Usage: neurite predict [options] <model> <image...>
 
@@ -33,6 +35,7 @@ export const imageFlags = {
   invert: { type: 'boolean' },
   labels: { type: 'string' },
   'max-megapixels': { type: 'string' },
+  'input-shape': { type: 'string' },
 } as const;
 
 export async function predict(argv: string[]): Promise<number> {
@@ -57,7 +60,10 @@ export async function predict(argv: string[]): Promise<number> {
   const pictures = [];
   for (const p of images) pictures.push(await readImage(p, { maxMegapixels }));
   await startBackend(v.backend as string | undefined);
-  const { model } = await openModel('predict', modelPath);
+  const { model } = await openModel('predict', modelPath, {
+    inputShape: inputShapeFlag('predict', v['input-shape'] as string | undefined),
+    image: pictures[0],
+  });
   try {
     const input = imageInput('predict', model);
     const batchSize = checkRunnable('predict', model);
@@ -67,7 +73,14 @@ export async function predict(argv: string[]): Promise<number> {
     const xt = tensor(x, [pictures.length, ...input.shape]);
     const yt = model.predict(xt, { batchSize });
     xt.dispose();
-    const classes = yt.shape.slice(1).reduce((a: number, b) => a * (b as number), 1);
+    if (yt.shape.length !== 2) {
+      const shape = `[${yt.shape.slice(1).join(', ')}]`;
+      yt.dispose();
+      throw new UsageError(
+        `predict: the model's output for one image is ${shape}, not a list of class scores. Draw it with neurite visualize.`,
+      );
+    }
+    const classes = yt.shape[1] as number;
     const y = (await yt.data()) as Float32Array;
     yt.dispose();
     const labels =

@@ -8,17 +8,18 @@ import { maxMegapixelsFlag, readImage } from '../image.js';
 import { checkWritable } from '../io.js';
 import { inline, print } from '../terminal.js';
 import { readLabels } from './labels.js';
-import { checkRunnable, openModel } from './load.js';
+import { checkRunnable, inputShapeFlag, openModel } from './load.js';
 import { imageInput, rangeFlag, toInput } from './pixels.js';
 import { imageFlags, imageFlagsHelp } from './predict.js';
 
-export const visualizeHelp = `Usage: neurite visualize [options] <model> <image> --out <dir>
+export const visualizeHelp = `Usage: neurite visualize [options] <model> (<image> | --image <file>) --out <dir>
 
 Runs one PNG or JPEG image through a model (a Neurite save or a TensorFlow.js layers model, from tfjs
 or Keras) and draws every layer's activation output: one PNG per layer, in model order, and
 report.html, a self-contained page with the summary, the input, every layer and the prediction.
 
 Options:
+  --image <file>        the PNG or JPEG image (or give it after the model)
   --out <dir>           where to write the PNGs and report.html (required)
 ${imageFlagsHelp}
   --colormap <grey|viridis|diverging>   feature-map colours (default viridis)
@@ -31,15 +32,23 @@ export async function visualize(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(
     'visualize',
     argv,
-    { ...imageFlags, out: { type: 'string' }, colormap: { type: 'string' }, normalize: { type: 'string' } },
+    {
+      ...imageFlags,
+      image: { type: 'string' },
+      out: { type: 'string' },
+      colormap: { type: 'string' },
+      normalize: { type: 'string' },
+    },
     true,
   );
   if (v.help) {
     print(visualizeHelp);
     return 0;
   }
-  const [modelPath, imagePath, ...extra] = positionals;
-  if (modelPath === undefined || imagePath === undefined || extra.length > 0) {
+  // The image by position or by --image, not both.
+  const [modelPath, ...rest] = positionals;
+  const imagePath = v.image === undefined ? rest[0] : (v.image as string);
+  if (modelPath === undefined || imagePath === undefined || rest.length > (v.image === undefined ? 1 : 0)) {
     throw new UsageError(
       'visualize: give a model and one image, e.g. neurite visualize models/digits seven.png --out report.',
     );
@@ -65,7 +74,10 @@ export async function visualize(argv: string[]): Promise<number> {
   const out = resolve(v.out as string);
   await checkWritable('visualize', 'the --out folder', out);
   await startBackend(v.backend as string | undefined);
-  const { model } = await openModel('visualize', modelPath);
+  const { model } = await openModel('visualize', modelPath, {
+    inputShape: inputShapeFlag('visualize', v['input-shape'] as string | undefined),
+    image: img,
+  });
   try {
     const input = imageInput('visualize', model);
     checkRunnable('visualize', model);
@@ -83,9 +95,16 @@ export async function visualize(argv: string[]): Promise<number> {
       a.output.dispose();
     }
     x.dispose();
+    // A classifier's last layer is one vector per input; anything else (an image, for an upscaler) has no prediction.
     const last = layers[layers.length - 1];
-    const probabilities = Array.from(last?.values ?? []);
-    const labels = await readLabels('visualize', v.labels as string | undefined, probabilities.length);
+    const classifier = last !== undefined && last.shape.length === 2;
+    const probabilities = classifier ? Array.from(last.values) : [];
+    let best = 0;
+    for (let i = 1; i < probabilities.length; i++)
+      if ((probabilities[i] as number) > (probabilities[best] as number)) best = i;
+    const labels = classifier
+      ? await readLabels('visualize', v.labels as string | undefined, probabilities.length)
+      : undefined;
     // The report draws its input in grey: the mean of the channels, as the model saw them.
     const grey = new Float32Array(input.height * input.width);
     for (let i = 0; i < grey.length; i++) {
@@ -98,14 +117,15 @@ export async function visualize(argv: string[]): Promise<number> {
       summary: model.summary({ print: false }),
       input: { values: grey, shape: [input.height, input.width] },
       layers,
-      prediction: { digit: probabilities.indexOf(Math.max(...probabilities)), probabilities },
+      ...(classifier ? { prediction: { digit: best, probabilities } } : {}),
       options: { colormap: colormap as 'viridis', normalize: normalize as 'channel', ...(labels ? { labels } : {}) },
     };
     const pngs = await writeLayerPngs(resolve(out, 'layers'), report);
     const html = resolve(out, 'report.html');
     await writeReport(html, report);
-    const best = report.prediction.digit;
-    print(`predicted: ${inline(labels?.[best] ?? String(best))} (${(probabilities[best] ?? 0).toFixed(4)})`);
+    if (classifier)
+      print(`predicted: ${inline(labels?.[best] ?? String(best))} (${(probabilities[best] ?? 0).toFixed(4)})`);
+    else print(`output: [batch, ${last?.shape.slice(1).join(', ')}] (not a classifier: no prediction section)`);
     print(`wrote ${pngs.length} PNGs to ${inline(resolve(out, 'layers'))} and the report to ${inline(html)}`);
   } finally {
     model.dispose();

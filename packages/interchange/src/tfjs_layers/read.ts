@@ -242,13 +242,8 @@ function checkAxes(model: Model, architecture: ArchitectureJSON, file: KerasTopo
   }
 }
 
-/**
- * Reads a layers model's model.json (parsed) into a plan: its dialect, the Neurite architecture, and
- * which manifest entry each weight reads. Nothing is allocated, no weight is read; every problem is
- * reported in one message. `readLayersModel` runs this first; `neurite inspect` shows it.
- */
-export function planLayersModel(json: unknown, options: ReadOptions = {}): LayersModelPlan & { model: Model } {
-  const source = options.source ?? 'model.json';
+// What is not a layers model at all, said before anything else is read.
+function checkFormat(json: unknown, source: string): asserts json is Record<string, unknown> {
   if (!isObject(json))
     cannot(source, `model.json must be an object. Received: ${show(json)}.`, 'Pass the parsed model.json.');
   if (json.format !== undefined && json.format !== 'layers-model') {
@@ -260,6 +255,16 @@ export function planLayersModel(json: unknown, options: ReadOptions = {}): Layer
         : 'Point at a TensorFlow.js layers model.',
     );
   }
+}
+
+/**
+ * Reads a layers model's model.json (parsed) into a plan: its dialect, the Neurite architecture, and
+ * which manifest entry each weight reads. Nothing is allocated, no weight is read; every problem is
+ * reported in one message. `readLayersModel` runs this first; `neurite inspect` shows it.
+ */
+export function planLayersModel(json: unknown, options: ReadOptions = {}): LayersModelPlan & { model: Model } {
+  const source = options.source ?? 'model.json';
+  checkFormat(json, source);
   let topology: KerasTopology;
   try {
     topology = readTopology(json.modelTopology);
@@ -324,6 +329,41 @@ export function planLayersModel(json: unknown, options: ReadOptions = {}): Layer
     notes: findings.notes,
     model,
   };
+}
+
+/**
+ * A layers model's inputs as its file declares them, without the batch, open dimensions as null: what
+ * a caller fills in (from an image's size, say) before passing `inputShape`. Throws like planLayersModel
+ * on a file that is not a layers model.
+ *
+ * @example
+ * ```ts
+ * import { layersModelInputs } from '@neurite/interchange';
+ * const json = { format: 'layers-model', modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [
+ *   { class_name: 'Conv2D', config: { name: 'c', filters: 1, kernel_size: 3, batch_input_shape: [null, null, null, 3] } } ] } } };
+ * console.log(layersModelInputs(json)); // [ { name: 'c', shape: [ null, null, 3 ] } ]
+ * ```
+ */
+export function layersModelInputs(json: unknown, source = 'model.json'): { name: string; shape: (number | null)[] }[] {
+  checkFormat(json, source);
+  let topology: KerasTopology;
+  try {
+    topology = readTopology(json.modelTopology);
+  } catch (e) {
+    if (e instanceof TopologyError)
+      cannot(source, e.message, 'The file is not a layers model this reader understands.');
+    throw e;
+  }
+  const shapeOf = (l: KerasTopology['layers'][number]) => {
+    const b = l.config.batch_input_shape ?? l.config.batch_shape;
+    return Array.isArray(b) ? b.slice(1).map((d) => (Number.isInteger(d) ? (d as number) : null)) : [];
+  };
+  const inputs = topology.layers.filter((l) => l.className === 'InputLayer');
+  if (topology.kind === 'sequential') {
+    const first = inputs[0] ?? topology.layers[0];
+    return first ? [{ name: first.name, shape: shapeOf(first) }] : [];
+  }
+  return inputs.map((l) => ({ name: l.name, shape: shapeOf(l) }));
 }
 
 /** A layers model read into Neurite, and what the reading noticed. */

@@ -36,9 +36,9 @@ function img(image: RgbaImage, dataUri: (image: RgbaImage) => string, alt: strin
 
 /** The report's body: sections in the documented order, inside `<div class="neurite-report">`. */
 export function renderReportBody(report: ActivationReport, dataUri: (image: RgbaImage) => string): string {
-  if (!report || typeof report !== 'object' || !Array.isArray(report.layers) || !report.input || !report.prediction) {
+  if (!report || typeof report !== 'object' || !Array.isArray(report.layers) || !report.input) {
     throw new NeuriteError(
-      'renderReport: expected an ActivationReport { summary, input, layers, prediction, ... }. ' +
+      'renderReport: expected an ActivationReport { summary, input, layers, ... }. ' +
         `Received: ${report === null ? 'null' : JSON.stringify(Object.keys(report ?? {}))}. ` +
         'See the ActivationReport type in @neurite/viz for every field.',
     );
@@ -79,19 +79,7 @@ export function renderReportBody(report: ActivationReport, dataUri: (image: Rgba
   });
   out.push('</section>');
 
-  const { digit, probabilities } = report.prediction;
-  if (!Number.isInteger(digit) || !Array.isArray(probabilities) || digit < 0 || digit >= probabilities.length) {
-    throw new NeuriteError(
-      `report.prediction: expected { digit, probabilities } with digit an index into probabilities. ` +
-        `Received: digit=${digit}, ${Array.isArray(probabilities) ? probabilities.length : 'no'} probabilities. Pass argmax and the softmax output.`,
-    );
-  }
-  const p = probabilities[digit];
-  out.push(
-    `<section class="prediction"><h2>Prediction</h2><p class="digit">Predicted <strong>${name(digit)}</strong> ` +
-      `with probability ${Number.isFinite(p) ? p.toFixed(4) : String(p)}</p>` +
-      `${barChartSvg(probabilities, { labels: labels?.length === probabilities.length ? labels : undefined, title: 'Probabilities' })}</section>`,
-  );
+  if (report.prediction) out.push(predictionSection(report.prediction, name, labels));
   if (report.misclassified) {
     const figures = report.misclassified.map((m, i) => {
       const image = digitImage(`report.misclassified[${i}]`, m.values, m.shape);
@@ -102,6 +90,27 @@ export function renderReportBody(report: ActivationReport, dataUri: (image: Rgba
     );
   }
   return `<div class="neurite-report">${out.join('\n')}</div>`;
+}
+
+// The prediction of a classifier: the class, its probability, and the bars of every class.
+function predictionSection(
+  prediction: NonNullable<ActivationReport['prediction']>,
+  name: (k: number) => string,
+  labels: string[] | undefined,
+): string {
+  const { digit, probabilities } = prediction;
+  if (!Number.isInteger(digit) || !Array.isArray(probabilities) || digit < 0 || digit >= probabilities.length) {
+    throw new NeuriteError(
+      `report.prediction: expected { digit, probabilities } with digit an index into probabilities. ` +
+        `Received: digit=${digit}, ${Array.isArray(probabilities) ? probabilities.length : 'no'} probabilities. Pass argmax and the softmax output.`,
+    );
+  }
+  const p = probabilities[digit];
+  return (
+    `<section class="prediction"><h2>Prediction</h2><p class="digit">Predicted <strong>${name(digit)}</strong> ` +
+    `with probability ${Number.isFinite(p) ? p.toFixed(4) : String(p)}</p>` +
+    `${barChartSvg(probabilities, { labels: labels?.length === probabilities.length ? labels : undefined, title: 'Probabilities' })}</section>`
+  );
 }
 
 /** A complete, self-contained HTML page. */

@@ -128,8 +128,10 @@ describe('renderReportHtml', () => {
     delete r.history;
     delete r.confusionMatrix;
     delete r.misclassified;
+    delete r.prediction; // a model that is no classifier (an upscaler, an autoencoder)
     r.layers[0].name = 'a"<b>';
     const out = renderReportHtml(r);
+    expect(out).not.toContain('class="prediction"');
     expect(out).not.toContain('class="line-chart"');
     expect(out).not.toContain('class="confusion-matrix"');
     expect(out).not.toContain('class="misclassified"');
@@ -150,7 +152,7 @@ describe('renderReportHtml', () => {
       "report.layers[0] 'conv2d_1': expected the output shape with a batch axis of 1 first",
     );
     const bad = fakeReport();
-    bad.prediction.digit = 12;
+    bad.prediction = { digit: 12, probabilities: [0.5, 0.5] };
     expect(() => renderReportHtml(bad)).toThrow(
       'report.prediction: expected { digit, probabilities } with digit an index',
     );
