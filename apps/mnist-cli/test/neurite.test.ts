@@ -1,8 +1,8 @@
 // The neurite command as a user runs it: a process, real files. Models are made here (a small CNN saved
 // as a Neurite folder and as a TensorFlow.js layers folder); what the process prints is compared with
 // what the same model predicts in this process.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -75,6 +75,30 @@ beforeAll(async () => {
     at('huge', 'model.json'),
     JSON.stringify({ format: 'layers-model', modelTopology: topology, weightsManifest: [] }),
   );
+  // ... and one whose pooling window makes a few million outputs cost 10^13 reads.
+  mkdirSync(at('slow'));
+  const pool = {
+    class_name: 'MaxPooling2D',
+    config: {
+      name: 'p',
+      pool_size: [2000, 2000],
+      strides: [1, 1],
+      padding: 'same',
+      batch_input_shape: [null, 3000, 3000, 1],
+    },
+  };
+  const gmp = { class_name: 'GlobalMaxPooling2D', config: { name: 'g' } };
+  const slow = {
+    class_name: 'Sequential',
+    config: { name: 'slow', layers: [pool, gmp] },
+    keras_version: 'tfjs-layers 4.22.0',
+  };
+  writeFileSync(
+    at('slow', 'model.json'),
+    JSON.stringify({ format: 'layers-model', modelTopology: slow, weightsManifest: [] }),
+  );
+  writeFileSync(at('odd-labels.json'), JSON.stringify({ 0: 'a', 1: { toString: 1 }, 2: 'c' }));
+  execFileSync('mkfifo', [at('pipe.onnx')]);
 });
 
 const scores = (out: string) => {
@@ -115,15 +139,35 @@ describe('neurite', () => {
       ],
       [
         ['visualize', '--backend', 'cpu', at('huge'), at('in.png'), '--out', at('v2')],
-        "visualize: the model's layers make 2,304,000,000 values",
+        'visualize: the model and its layers hold values numbering 2,304,000,144 for one input',
       ],
     ];
+    cases.push(
+      [
+        ['predict', '--backend', 'cpu', at('slow'), at('in.png')],
+        'predict: the model costs multiply-adds numbering about',
+      ],
+      [
+        ['predict', '--backend', 'cpu', '--labels', at('odd-labels.json'), at('tiny'), at('in.png')],
+        'predict: --labels',
+      ],
+      [
+        ['convert', '--backend', 'cpu', at('tiny'), '--to', 'onnx', '--out', at('pipe.onnx')],
+        'exists and is not a regular file',
+      ],
+      [
+        ['convert', '--backend', 'cpu', at('tiny'), '--to', 'tfjs-layers', '--out', at('in.png')],
+        'exists and is not a folder',
+      ],
+    );
     for (const [args, message] of cases) {
       const r = run(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.trim().split('\n'), r.err).toHaveLength(1);
       expect(r.err).toContain(message);
     }
+    // The FIFO is still a FIFO: nothing was renamed over it.
+    expect(statSync(at('pipe.onnx')).isFIFO()).toBe(true);
   });
 
   it('inspect describes both formats; a graph model or a corrupt file fails with one line', () => {

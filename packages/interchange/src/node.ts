@@ -4,7 +4,13 @@
 // read. Writing is atomic per file, weights before model.json, so a crash leaves the last good save.
 import { NeuriteError } from '@neurite/core';
 import type { Model } from '@neurite/model';
-import { type LayersModelReading, planLayersModel, type ReadOptions, readLayersModel } from './tfjs_layers/read.js';
+import {
+  buildPlanned,
+  type LayersModelPlan,
+  type LayersModelReading,
+  planLayersModel,
+  type ReadOptions,
+} from './tfjs_layers/read.js';
 import { show } from './tfjs_layers/settings.js';
 import { type WriteOptions, writeLayersModel } from './tfjs_layers/write.js';
 
@@ -67,6 +73,45 @@ async function readWhole(
   return bytes;
 }
 
+// Each group's shards, by plain names in `dir`, their sizes summed against the manifest before reading.
+async function readShards(
+  m: Awaited<ReturnType<typeof modules>>,
+  source: string,
+  dir: string,
+  groups: LayersModelPlan['manifest']['groups'],
+): Promise<Uint8Array[][]> {
+  const shards: Uint8Array[][] = [];
+  for (const [gi, group] of groups.entries()) {
+    for (const p of group.paths) {
+      if (!plainName(p)) {
+        fail(
+          source,
+          `weight group ${gi} names the shard ${show(p)}, a path.`,
+          "A shard must be a plain file name in the model's folder.",
+        );
+      }
+    }
+    const handles: { handle: FileHandle; size: number; name: string }[] = [];
+    try {
+      for (const p of group.paths) handles.push({ ...(await open(m, source, m.path.join(dir, p))), name: p });
+      const total = handles.reduce((a, h) => a + h.size, 0);
+      if (total !== group.bytes) {
+        fail(
+          source,
+          `weight group ${gi} (${group.paths.join(', ')}) has ${total} bytes on disk; its manifest entries need ${group.bytes}.`,
+          'A shard is missing, truncated or from another export: copy the files of one export together.',
+        );
+      }
+      const read: Uint8Array[] = [];
+      for (const h of handles) read.push(await readWhole(m, source, h.handle, h.size, h.name));
+      shards.push(read);
+    } finally {
+      for (const h of handles) await h.handle.close();
+    }
+  }
+  return shards;
+}
+
 /**
  * Node only. Reads a TensorFlow.js layers model from its folder (or from its model.json's path): what
  * tfjs's `model.save('file://...')` and `tensorflowjs_converter` write. Every check of readLayersModel
@@ -118,37 +163,14 @@ export async function loadLayersModel(path: string, options: ReadOptions = {}): 
   }
   // Planned first: the manifest is checked, and the byte count bounded, before any shard is opened.
   const { model: planned, ...plan } = planLayersModel(json, { ...options, source });
-  planned.dispose();
-  const shards: Uint8Array[][] = [];
-  for (const [gi, group] of plan.manifest.groups.entries()) {
-    for (const p of group.paths) {
-      if (!plainName(p)) {
-        fail(
-          source,
-          `weight group ${gi} names the shard ${show(p)}, a path.`,
-          "A shard must be a plain file name in the model's folder.",
-        );
-      }
-    }
-    const handles: { handle: FileHandle; size: number; name: string }[] = [];
-    try {
-      for (const p of group.paths) handles.push({ ...(await open(m, source, m.path.join(dir, p))), name: p });
-      const total = handles.reduce((a, h) => a + h.size, 0);
-      if (total !== group.bytes) {
-        fail(
-          source,
-          `weight group ${gi} (${group.paths.join(', ')}) has ${total} bytes on disk; its manifest entries need ${group.bytes}.`,
-          'A shard is missing, truncated or from another export: copy the files of one export together.',
-        );
-      }
-      const read: Uint8Array[] = [];
-      for (const h of handles) read.push(await readWhole(m, source, h.handle, h.size, h.name));
-      shards.push(read);
-    } finally {
-      for (const h of handles) await h.handle.close();
-    }
+  let shards: Uint8Array[][];
+  try {
+    shards = await readShards(m, source, dir, plan.manifest.groups);
+  } catch (e) {
+    planned.dispose();
+    throw e;
   }
-  return readLayersModel(json, shards, { ...options, source });
+  return buildPlanned(planned, plan, shards, source);
 }
 
 /** The steps of saveLayersModel, in order, as `onStep` reports them. */
@@ -183,7 +205,13 @@ export async function saveLayersModel(
   ]);
   const step = async (s: LayersSaveStep) => options.onStep?.(s);
   const { modelJson, weightData } = await writeLayersModel(model, options);
-  await files.makeFolder(dir);
+  try {
+    await files.makeFolder(dir);
+  } catch (e) {
+    throw new NeuriteError(
+      `Saving the layers model to ${dir} failed: ${(e as Error).message}. Choose a folder you can write to.`,
+    );
+  }
   const previous = await previousShards(dir);
   const shard = `weights-${randomBytes(6).toString('hex')}.bin`;
   const group = modelJson.weightsManifest[0] as (typeof modelJson.weightsManifest)[number];

@@ -67,6 +67,7 @@ export async function convert(argv: string[]): Promise<number> {
       `convert: --opset is for --to onnx, from 13 to 17. Received: --opset ${opset}${to === 'onnx' ? '' : ` with --to ${to}`}.`,
     );
   }
+  await checkDestination(out, to === 'onnx' ? 'file' : 'folder');
   await startBackend(v.backend as string | undefined);
   const { model, format } = await openModel('convert', from, {
     inputShape: inputShapeFlag('convert', v['input-shape'] as string | undefined),
@@ -75,12 +76,36 @@ export async function convert(argv: string[]): Promise<number> {
     if (to === 'neurite') await model.save(out);
     else if (to === 'onnx') {
       const bytes = await exportOnnx(model, opset ? { opset } : {});
-      await makeFolder(dirname(out));
-      await writeFileAtomic(out, bytes);
+      await makeFolder(dirname(out)).catch(cannotWrite(out));
+      await writeFileAtomic(out, bytes).catch(cannotWrite(out));
     } else await saveLayersModel(model, out, { target: to === 'keras' ? 'keras' : 'tfjs-layers' });
     print(`${inline(model.name)}: ${format} -> ${to}, written to ${inline(out)}`);
   } finally {
     model.dispose();
   }
   return 0;
+}
+
+const cannotWrite = (out: string) => (e: NodeJS.ErrnoException) => {
+  throw new UsageError(`convert: cannot write ${inline(out)}: ${e.code ?? e.message}. Choose a path you can write to.`);
+};
+
+// What --out names must be what the format writes, or nothing yet: an .onnx path that is a device, a
+// FIFO or a folder is refused (a rename over /dev/null would replace the device), a folder path that is a file too.
+async function checkDestination(out: string, kind: 'file' | 'folder'): Promise<void> {
+  const { lstat } = await import('node:fs/promises');
+  const info = await lstat(out).catch((e: NodeJS.ErrnoException) =>
+    e.code === 'ENOENT' ? undefined : Promise.reject(e),
+  );
+  if (!info) return;
+  if (kind === 'file' && !info.isFile()) {
+    throw new UsageError(
+      `convert: ${inline(out)} exists and is not a regular file; the ONNX file would replace it. Choose a new file name.`,
+    );
+  }
+  if (kind === 'folder' && !info.isDirectory()) {
+    throw new UsageError(
+      `convert: ${inline(out)} exists and is not a folder. Choose a folder, or a path that does not exist yet.`,
+    );
+  }
 }

@@ -1,10 +1,14 @@
+import { type FileOpenError, openRegularFile, readFully } from '@neurite/core/node';
 import { UsageError } from '../errors.js';
-import { readJsonFile } from '../io.js';
 import { inline } from '../terminal.js';
+
+/** The largest --labels file read. */
+const MAX_LABELS_BYTES = 16 * 2 ** 20;
 
 /**
  * The --labels file: a JSON list of names, a JSON object from class index to name (as Keras and
- * Teachable Machine ship them), or a text file with one name per line.
+ * Teachable Machine ship them), or a text file with one name per line. Read once, bounded; names are
+ * strings (or numbers), at most 200 characters shown.
  */
 export async function readLabels(
   command: string,
@@ -13,23 +17,49 @@ export async function readLabels(
 ): Promise<string[] | undefined> {
   if (path === undefined) return undefined;
   const bad = (why: string) => new UsageError(`${command}: --labels ${inline(path)}: ${why}.`);
-  let names: string[] | undefined;
-  const json = await readJsonFile<unknown>(path, { maxBytes: 16 * 2 ** 20 });
-  if (json.ok) {
-    const v = json.value as unknown;
-    if (Array.isArray(v)) names = v.map(String);
-    else if (typeof v === 'object' && v !== null) {
-      names = Array.from({ length: classes }, (_, i) => String((v as Record<string, unknown>)[String(i)] ?? i));
-    } else throw bad('expected a list of names or an object from class index to name');
-  } else if (json.missing) {
-    throw bad('no such file');
-  } else if (/not valid JSON/.test(json.reason)) {
-    const { readFile } = await import('node:fs/promises');
-    names = (await readFile(path, 'utf8'))
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
+  try {
+    opened = await openRegularFile(path);
+  } catch (e) {
+    const err = e as FileOpenError;
+    throw bad(err.reason === 'missing' ? 'no such file' : err.kind ? `it is ${err.kind}` : err.message);
+  }
+  let text: string;
+  try {
+    if (opened.size > MAX_LABELS_BYTES) throw bad(`it has ${opened.size} bytes, more than ${MAX_LABELS_BYTES}`);
+    const bytes = new Uint8Array(opened.size);
+    await readFully(opened.handle, bytes);
+    text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '');
+  } finally {
+    await opened.handle.close();
+  }
+  let parsed: unknown;
+  let json = true;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    json = false;
+  }
+  const name = (v: unknown, where: string) => {
+    if (typeof v === 'string' || typeof v === 'number') return String(v).slice(0, 200);
+    throw bad(`${where} is not a name (a string)`);
+  };
+  let names: string[];
+  if (!json) {
+    names = text
       .split(/\r?\n/)
       .map((l) => l.trim())
-      .filter((l) => l.length > 0);
-  } else throw bad(json.reason);
+      .filter((l) => l.length > 0)
+      .map((l) => l.slice(0, 200));
+  } else if (Array.isArray(parsed)) {
+    if (parsed.length !== classes) throw bad(`it names ${parsed.length} classes; the model's output has ${classes}`);
+    names = parsed.map((v, i) => name(v, `entry ${i}`));
+  } else if (typeof parsed === 'object' && parsed !== null) {
+    const byIndex = parsed as Record<string, unknown>;
+    names = Array.from({ length: classes }, (_, i) =>
+      Object.hasOwn(byIndex, String(i)) ? name(byIndex[String(i)], `"${i}"`) : String(i),
+    );
+  } else throw bad('expected a list of names, an object from class index to name, or one name per line');
   if (names.length !== classes) throw bad(`it names ${names.length} classes; the model's output has ${classes}`);
-  return names.map((n) => n.slice(0, 200));
+  return names;
 }

@@ -3,7 +3,7 @@
 import { basename, dirname, join } from 'node:path';
 import { type LayersModelPlan, layersModelInputs } from '@neurite/interchange';
 import { loadLayersModel, MAX_LAYERS_JSON_BYTES } from '@neurite/interchange/node';
-import { loadModel, type Model } from '@neurite/model';
+import { loadModel, type Model, ModelLayer } from '@neurite/model';
 import { UsageError } from '../errors.js';
 import { readJsonFile } from '../io.js';
 import { inferenceBatch, valuesPerImage } from '../models.js';
@@ -79,20 +79,48 @@ export async function openModel(command: string, path: string, options: OpenOpti
   return { model, format: plan.dialect, plan, json };
 }
 
-/** The most layer-output values one input may make (256 MiB of float32): MobileNet at 224 x 224 makes about 10 million. */
+/** The most values one input and its layers' outputs may hold (256 MiB of float32): MobileNet at 224 x 224 makes about 10 million. */
 export const MAX_VALUES_PER_INPUT = 2 ** 26;
+/** The most multiply-adds (or window reads) one input may cost: ResNet-50 at 224 x 224 is about 4 billion. */
+export const MAX_WORK_PER_INPUT = 2 ** 35;
+
+const product = (xs: unknown): number =>
+  (Array.isArray(xs) ? xs : [xs ?? 1]).reduce((a: number, d) => a * (typeof d === 'number' && d > 0 ? d : 1), 1);
+
+// An estimate of one input's cost: each node's outputs times its window (pooling, convolution), plus its
+// weights times the positions they are applied at (a convolution's or a Dense layer's multiply-adds).
+function workPerInput(model: Model): number {
+  let work = 0;
+  for (const n of model.nodes) {
+    if (n.layer instanceof ModelLayer) {
+      work += workPerInput(n.layer.model);
+      continue;
+    }
+    const out = product(n.outputShape.slice(1));
+    const config = n.layer.getConfig() as Record<string, unknown>;
+    const window = product(config.poolSize ?? config.kernelSize ?? 1);
+    const params = n.layer.weights.reduce((a, w) => a + product(w.variable.shape), 0);
+    const positions = out / Math.max(1, (n.outputShape[n.outputShape.length - 1] as number | null) ?? 1);
+    work += out * window + params * positions;
+  }
+  return work;
+}
 
 /**
- * Refuses a model whose layers would make more than MAX_VALUES_PER_INPUT values for one input (a small
- * file can describe layers that make gigabytes), and returns an inference batch size for it.
+ * Refuses a model whose input and layer outputs would hold more than MAX_VALUES_PER_INPUT values for
+ * one input, or cost more than MAX_WORK_PER_INPUT (a few hundred bytes of model.json can describe a
+ * pool over a 2000 x 2000 window, or a 40000 x 40000 input), and returns an inference batch size.
  */
 export function checkRunnable(command: string, model: Model): number {
-  const values = valuesPerImage(model);
-  if (values > MAX_VALUES_PER_INPUT) {
-    throw new UsageError(
-      `${command}: the model's layers make ${values.toLocaleString('en-US')} values for one input; neurite runs models of up to ` +
-        `${MAX_VALUES_PER_INPUT.toLocaleString('en-US')}. Is the file what you think it is?`,
+  const inputs = model.inputs.reduce((a, x) => a + product(x.shape.slice(1)), 0);
+  const values = inputs + valuesPerImage(model);
+  const refuse = (what: string, n: number, most: number) =>
+    new UsageError(
+      `${command}: the model ${what} ${n.toLocaleString('en-US')} for one input; neurite runs models of up to ` +
+        `${most.toLocaleString('en-US')}. Is the file what you think it is (or --input-shape too large)?`,
     );
-  }
+  if (values > MAX_VALUES_PER_INPUT) throw refuse('and its layers hold values numbering', values, MAX_VALUES_PER_INPUT);
+  const work = workPerInput(model);
+  if (work > MAX_WORK_PER_INPUT) throw refuse('costs multiply-adds numbering about', work, MAX_WORK_PER_INPUT);
   return inferenceBatch(values);
 }

@@ -19,6 +19,11 @@ export function imageInput(command: string, model: Model): ImageInput {
   if (shapes.length !== 1) {
     throw new UsageError(`${command}: the model takes ${shapes.length} inputs; images feed a model with one.`);
   }
+  if (model.outputs.length !== 1) {
+    throw new UsageError(
+      `${command}: the model has ${model.outputs.length} outputs; neurite ${command} runs models with one.`,
+    );
+  }
   const shape = shapes[0] as (number | null)[];
   if (shape.some((d) => d === null)) {
     throw new UsageError(

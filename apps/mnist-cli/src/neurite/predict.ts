@@ -3,6 +3,7 @@ import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage } from '../image.js';
+import { checkFinite } from '../models.js';
 import { inline, print } from '../terminal.js';
 import { readLabels } from './labels.js';
 import { checkRunnable, inputShapeFlag, openModel } from './load.js';
@@ -56,36 +57,42 @@ export async function predict(argv: string[]): Promise<number> {
   const range = rangeFlag('predict', v.range as string | undefined);
   const top = int('predict', 'top', v.top as string | undefined) ?? 3;
   const maxMegapixels = maxMegapixelsFlag('predict', v['max-megapixels'] as string | undefined);
-  // Every image read and checked before the model is opened: a bad file fails fast.
-  const pictures = [];
-  for (const p of images) pictures.push(await readImage(p, { maxMegapixels }));
+  // The first image before the model (a model with open dimensions takes its size); each image is then
+  // decoded and scaled to the input one at a time, so only the model's inputs are held, not every photo.
+  const first = await readImage(images[0] as string, { maxMegapixels });
   await startBackend(v.backend as string | undefined);
   const { model } = await openModel('predict', modelPath, {
     inputShape: inputShapeFlag('predict', v['input-shape'] as string | undefined),
-    image: pictures[0],
+    image: first,
   });
   try {
     const input = imageInput('predict', model);
     const batchSize = checkRunnable('predict', model);
-    const size = input.shape.reduce((a, b) => a * b, 1);
-    const x = new Float32Array(pictures.length * size);
-    for (const [i, img] of pictures.entries()) x.set(toInput(img, input, range, v.invert === true), i * size);
-    const xt = tensor(x, [pictures.length, ...input.shape]);
-    const yt = model.predict(xt, { batchSize });
-    xt.dispose();
-    if (yt.shape.length !== 2) {
-      const shape = `[${yt.shape.slice(1).join(', ')}]`;
-      yt.dispose();
+    const output = model.outputs[0]?.shape ?? [];
+    if (output.length !== 2 || output[1] === null) {
       throw new UsageError(
-        `predict: the model's output for one image is ${shape}, not a list of class scores. Draw it with neurite visualize.`,
+        `predict: the model's output for one image is [${output.slice(1).join(', ')}], not a list of class scores. Draw it with neurite visualize.`,
       );
     }
-    const classes = yt.shape[1] as number;
-    const y = (await yt.data()) as Float32Array;
-    yt.dispose();
+    const classes = output[1] as number;
     const labels =
       (await readLabels('predict', v.labels as string | undefined, classes)) ??
       Array.from({ length: classes }, (_, i) => String(i));
+    await checkFinite(model, 'predict', modelPath);
+    const size = input.shape.reduce((a, b) => a * b, 1);
+    const x = new Float32Array(images.length * size);
+    x.set(toInput(first, input, range, v.invert === true), 0);
+    for (let i = 1; i < images.length; i++) {
+      x.set(
+        toInput(await readImage(images[i] as string, { maxMegapixels }), input, range, v.invert === true),
+        i * size,
+      );
+    }
+    const xt = tensor(x, [images.length, ...input.shape]);
+    const yt = model.predict(xt, { batchSize });
+    xt.dispose();
+    const y = (await yt.data()) as Float32Array;
+    yt.dispose();
     const results = images.map((file, i) => {
       const row = Array.from(y.subarray(i * classes, (i + 1) * classes));
       const best = row

@@ -6,6 +6,7 @@ import { startBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { maxMegapixelsFlag, readImage } from '../image.js';
 import { checkWritable } from '../io.js';
+import { checkFinite } from '../models.js';
 import { inline, print } from '../terminal.js';
 import { readLabels } from './labels.js';
 import { checkRunnable, inputShapeFlag, openModel } from './load.js';
@@ -81,6 +82,7 @@ export async function visualize(argv: string[]): Promise<number> {
   try {
     const input = imageInput('visualize', model);
     checkRunnable('visualize', model);
+    await checkFinite(model, 'visualize', modelPath);
     const values = toInput(img, input, range, v.invert === true);
     const x = tensor(values, [1, ...input.shape]);
     const layers = [];

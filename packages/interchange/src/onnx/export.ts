@@ -25,6 +25,9 @@ export interface OnnxExportOptions {
 /** The lowest and highest opset exportOnnx writes. */
 export const ONNX_OPSETS = { min: 13, max: 17 } as const;
 
+/** The most weight bytes an exported file holds, leaving room under protobuf's 2 GiB for the graph. */
+const MAX_ONNX_WEIGHT_BYTES = 2 ** 31 - 2 ** 26;
+
 const CONVERTERS: Record<string, Converter> = { ...spatialConverters, ...layerConverters };
 
 /** The Neurite layer classes exportOnnx converts (a nested model is converted through its own layers). */
@@ -122,8 +125,17 @@ export async function exportOnnx(model: Model, options: OnnxExportOptions = {}):
   const opset = options.opset ?? ONNX_OPSETS.min;
   if (!Number.isInteger(opset) || opset < ONNX_OPSETS.min || opset > ONNX_OPSETS.max) {
     throw new NeuriteError(
-      `exportOnnx: opset must be an integer from ${ONNX_OPSETS.min} to ${ONNX_OPSETS.max}. Received: opset=${String(opset)}. ` +
+      `exportOnnx: opset must be an integer from ${ONNX_OPSETS.min} to ${ONNX_OPSETS.max}. Received: opset=${JSON.stringify(opset) ?? String(opset)}. ` +
         `Leave it out for ${ONNX_OPSETS.min}, which every current ONNX runtime reads.`,
+    );
+  }
+  // One protobuf message holds at most 2 GiB: ONNX keeps larger weights in files beside it, which this
+  // exporter does not write. Refused from the planned shapes, before a weight is made or read.
+  const bytes = model.planWeights().reduce((a, { weight }) => a + 4 * weight.shape.reduce((x, d) => x * d, 1), 0);
+  if (bytes > MAX_ONNX_WEIGHT_BYTES) {
+    throw new NeuriteError(
+      `exportOnnx: '${model.name}' has ${bytes} bytes of weights; one ONNX file holds under 2 GiB (protobuf's limit), ` +
+        'and larger weights need external data files, which exportOnnx does not write. Export a smaller model.',
     );
   }
   model.build();
@@ -136,8 +148,8 @@ export async function exportOnnx(model: Model, options: OnnxExportOptions = {}):
         'or export the part of the model without them.',
     );
   }
-  // Read every weight first (async on every backend); the conversion itself is synchronous.
   const layers = allLayers(model).filter((l) => !(l instanceof ModelLayer));
+  // Read every weight first (async on every backend); the conversion itself is synchronous.
   const weights = new Map<Layer, Weights>();
   const ids = new Map<Layer, number>();
   await Promise.all(

@@ -58,7 +58,16 @@ function inputShapeOf(batchShape: unknown, name: string, options: ReadOptions, s
       'Save the model with its input shape.',
     );
   }
-  const given = Array.isArray(options.inputShape) ? options.inputShape : options.inputShape?.[name];
+  const byName = options.inputShape as Record<string, unknown> | undefined;
+  const own = Array.isArray(byName) ? byName : byName && Object.hasOwn(byName, name) ? byName[name] : undefined;
+  if (own !== undefined && !(Array.isArray(own) && own.every((d) => Number.isInteger(d)))) {
+    cannot(
+      source,
+      `the input shape given for '${name}' is ${show(own)}, not a list of integers.`,
+      'Pass inputShape as [h, w, c] or { [input]: [h, w, c] }.',
+    );
+  }
+  const given = own as number[] | undefined;
   const shape = batchShape.slice(1).map((d, i) => (d === null ? given?.[i] : d));
   if (
     given !== undefined &&
@@ -177,6 +186,18 @@ function assign(
   const classOf = new Map(file.layers.map((l) => [l.name, l.className]));
   const entries = manifest.entries.map((e) => ({ e, n: bare(e.name) }));
   const exact = new Map(entries.map((x) => [x.n, x.e]));
+  // Entries by their last 2 to 4 name segments ('block/conv/kernel' under 'model/block/conv/kernel'),
+  // so a scoped name is found in one lookup rather than a scan of every entry per weight.
+  const suffixes = new Map<string, { e: ManifestEntry; n: string }[]>();
+  for (const x of entries) {
+    const parts = x.n.split('/');
+    for (let k = 2; k <= 4 && k < parts.length; k++) {
+      const key = parts.slice(-k).join('/');
+      const list = suffixes.get(key);
+      if (list) list.push(x);
+      else suffixes.set(key, [x]);
+    }
+  }
   const assignments = new Map<string, ManifestEntry>();
   const used = new Set<ManifestEntry>();
   const index = new Map<string, number>();
@@ -189,7 +210,7 @@ function assign(
     for (const want of names) {
       found = exact.get(want);
       if (found) break;
-      const suffixed = entries.filter((x) => x.n.endsWith(`/${want}`));
+      const suffixed = suffixes.get(want) ?? [];
       if (suffixed.length > 1) {
         findings.problems.push(
           `weight '${weight.path}': several manifest entries end in '${want}' (${suffixed.map((x) => x.e.name).join(', ')})`,
@@ -242,8 +263,26 @@ function checkAxes(model: Model, architecture: ArchitectureJSON, file: KerasTopo
   }
 }
 
+/** The deepest nesting a model.json may have (Keras 3 configs nest about 10 deep). */
+const MAX_DEPTH = 100;
+
+// Deeper than `limit`? Walked with a stack of its own: a 10 KB file nested 5,000 deep must not
+// overflow the call stack of whatever reads it next.
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > limit) return true;
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
 // What is not a layers model at all, said before anything else is read.
 function checkFormat(json: unknown, source: string): asserts json is Record<string, unknown> {
+  if (deeperThan(json, MAX_DEPTH))
+    cannot(source, `model.json nests more than ${MAX_DEPTH} levels deep.`, 'It is not a model.');
   if (!isObject(json))
     cannot(source, `model.json must be an object. Received: ${show(json)}.`, 'Pass the parsed model.json.');
   if (json.format !== undefined && json.format !== 'layers-model') {
@@ -396,8 +435,17 @@ export interface LayersModelReading {
  * ```
  */
 export function readLayersModel(json: unknown, shards: Uint8Array[][], options: ReadOptions = {}): LayersModelReading {
-  const source = options.source ?? 'model.json';
   const { model, ...plan } = planLayersModel(json, options);
+  return buildPlanned(model, plan, shards, options.source ?? 'model.json');
+}
+
+/** @internal The second half of readLayersModel: a planned model built from its shards' bytes. */
+export function buildPlanned(
+  model: Model,
+  plan: LayersModelPlan,
+  shards: Uint8Array[][],
+  source: string,
+): LayersModelReading {
   let groups: Uint8Array[];
   try {
     if (shards.length !== plan.manifest.groups.length) {
@@ -412,7 +460,19 @@ export function readLayersModel(json: unknown, shards: Uint8Array[][], options: 
     throw e;
   }
   const values = new Map<string, Float32Array>();
-  for (const [path, entry] of plan.assignments) values.set(path, decodeEntry(entry, groups[entry.group] as Uint8Array));
+  for (const [path, entry] of plan.assignments) {
+    const v = decodeEntry(entry, groups[entry.group] as Uint8Array);
+    // NaN or Infinity (float16 NaN bits, a quantization scale of 1e308) would predict noise, silently.
+    if (!v.every(Number.isFinite)) {
+      model.dispose();
+      cannot(
+        source,
+        `weight '${entry.name}' holds NaN or infinite values.`,
+        'The file is corrupt, or the model diverged when it was trained.',
+      );
+    }
+    values.set(path, v);
+  }
   try {
     withInitialValues(values, () => model.build());
   } catch (e) {

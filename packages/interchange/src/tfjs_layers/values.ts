@@ -39,14 +39,15 @@ export function readActivation(s: KerasSettings, key = 'activation'): string | u
   if (typeof v === 'object' && v !== null && typeof (v as { config?: unknown }).config === 'string') {
     v = (v as { config: string }).config;
   }
-  const name = typeof v === 'string' ? ACTIVATIONS[v] : undefined;
+  const name = typeof v === 'string' && Object.hasOwn(ACTIVATIONS, v) ? ACTIVATIONS[v] : undefined;
   if (name === undefined) s.problem(key, `the activations ${Object.keys(ACTIVATIONS).join(', ')}`);
   return name;
 }
 
 /** Neurite's activation name as Keras writes it; undefined when tfjs-layers cannot read it. */
 export function writeActivation(name: unknown): string | undefined {
-  return typeof name === 'string' ? WRITTEN[name] : name === undefined || name === null ? 'linear' : undefined;
+  if (typeof name === 'string') return Object.hasOwn(WRITTEN, name) ? WRITTEN[name] : undefined;
+  return name === undefined || name === null ? 'linear' : undefined;
 }
 
 type Init = string | { className: string; config: Record<string, number> };
@@ -73,7 +74,7 @@ export function readInitializer(s: KerasSettings, key: string): Init | undefined
     henormal: 'heNormal',
     lecunnormal: 'lecunNormal',
   };
-  if (named[plain]) return named[plain];
+  if (Object.hasOwn(named, plain)) return named[plain];
   if (plain === 'constant') return { className: 'constant', config: { value: num('value', 0) } };
   if (plain === 'randomnormal') {
     return { className: 'randomNormal', config: { mean: num('mean', 0), stddev: num('stddev', 0.05) } };
@@ -131,7 +132,8 @@ export function writeInitializer(
   if (className === 'lecunNormal') {
     return { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_in', distribution: 'normal', seed: null } };
   }
-  const cls = WRITTEN_INIT[className] ?? WRITTEN_INIT[fallback] ?? 'GlorotUniform';
+  const own = (k: string) => (Object.hasOwn(WRITTEN_INIT, k) ? WRITTEN_INIT[k] : undefined);
+  const cls = own(className) ?? own(fallback) ?? 'GlorotUniform';
   const out: Record<string, unknown> = { ...(config ?? {}) };
   if (cls !== 'Zeros' && cls !== 'Ones' && cls !== 'Constant') out.seed = null;
   return { class_name: cls, config: out };

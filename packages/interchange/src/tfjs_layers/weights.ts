@@ -26,6 +26,9 @@ export interface Manifest {
 export class ManifestError extends Error {}
 
 const BYTES = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2, bool: 1 } as const;
+/** The most shard files a manifest may name, and the most weights it may list. */
+const MAX_SHARDS = 10_000;
+const MAX_ENTRIES = 100_000;
 
 function bad(what: string): never {
   throw new ManifestError(what);
@@ -35,7 +38,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * Checks `weightsManifest` and lays its entries out in its groups' bytes. `maxBytes` bounds the sum of
- * what the entries claim, so nothing larger is ever read.
+ * the weights as float32 (what they take once read, quantized or not), so nothing larger is ever read
+ * or made.
  */
 export function readManifest(manifest: unknown, maxBytes: number): Manifest {
   if (!Array.isArray(manifest) || manifest.length > 10_000)
@@ -44,11 +48,18 @@ export function readManifest(manifest: unknown, maxBytes: number): Manifest {
   const groups: Manifest['groups'] = [];
   const names = new Set<string>();
   let total = 0;
+  let paths = 0;
+  let count = 0;
   (manifest as unknown[]).forEach((g, gi) => {
     const where = `weightsManifest[${gi}]`;
     if (!isObject(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights))
       bad(`${where} must be { paths, weights }.`);
-    const paths = (g.paths as unknown[]).map((p, i) =>
+    paths += (g.paths as unknown[]).length;
+    if (paths > MAX_SHARDS)
+      bad(`the manifest names more than ${MAX_SHARDS} shard files (a model of 256 MiB in 4 MB shards has 64).`);
+    count += (g.weights as unknown[]).length;
+    if (count > MAX_ENTRIES) bad(`the manifest lists more than ${MAX_ENTRIES} weights.`);
+    const groupPaths = (g.paths as unknown[]).map((p, i) =>
       typeof p === 'string' && p.length > 0 && p.length <= 500
         ? p
         : bad(`${where}.paths[${i}] must be a file name. Received: ${show(p)}.`),
@@ -100,14 +111,17 @@ export function readManifest(manifest: unknown, maxBytes: number): Manifest {
         stored = w.dtype as ManifestEntry['stored'];
       }
       const byteLength = n * BYTES[stored];
-      total += byteLength;
-      if (total > maxBytes) {
-        bad(`the weights add up to more than ${maxBytes} bytes (the limit; raise maxBytes to read a larger model).`);
+      // Counted as they are held once read, float32: a uint8 file of 64 MiB holds 256 MiB of weights.
+      total += n * 4;
+      if (!(total <= maxBytes)) {
+        bad(
+          `the weights take more than ${maxBytes} bytes as float32 (the limit; raise maxBytes to read a larger model).`,
+        );
       }
       entries.push({ name, shape: shape as number[], stored, scale, min, group: gi, byteOffset: offset, byteLength });
       offset += byteLength;
     });
-    groups.push({ paths, bytes: offset });
+    groups.push({ paths: groupPaths, bytes: offset });
   });
   return { entries, groups };
 }

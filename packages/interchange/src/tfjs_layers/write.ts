@@ -4,6 +4,7 @@
 import { NeuriteError } from '@neurite/core';
 import type { Model, NodeRef } from '@neurite/model';
 import { kerasWeightName, mappingForNeurite } from './mapping.js';
+import { planLayersModel } from './read.js';
 import { snake } from './settings.js';
 
 /** model.json of a layers model, and its one weights file. */
@@ -160,14 +161,21 @@ export async function writeLayersModel(model: Model, options: WriteOptions = {})
     data.set(v as Float32Array, at);
     at += v.length;
   }
-  return {
-    modelJson: {
-      format: 'layers-model',
-      generatedBy: 'Neurite @neurite/interchange',
-      convertedBy: null,
-      modelTopology: { ...topology, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
-      weightsManifest: [{ paths: [WEIGHTS_FILE], weights }],
-    },
-    weightData: new Uint8Array(data.buffer),
+  const modelJson = {
+    format: 'layers-model' as const,
+    generatedBy: 'Neurite @neurite/interchange',
+    convertedBy: null,
+    modelTopology: { ...topology, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights }],
   };
+  // What is written must read back: the reader's limits (names of 1 to 200 characters, 10,000 layers)
+  // are checked here, not found when the file is opened again. Size is the reader's maxBytes, not checked.
+  try {
+    planLayersModel(modelJson, { maxBytes: Number.MAX_SAFE_INTEGER, source: model.name }).model.dispose();
+  } catch (e) {
+    throw new NeuriteError(
+      `writeLayersModel: '${model.name}' would not read back: ${(e as Error).message.replace(/^Cannot read the layers model [^:]*: /, '')}`,
+    );
+  }
+  return { modelJson, weightData: new Uint8Array(data.buffer) };
 }
