@@ -1,36 +1,18 @@
-// Inference benchmark: the default CNN (Keras's simple MNIST convnet) predicting one image (latency) and
+// Inference benchmark: the reference CNN (bench/reference-model.json, the default CNN: Keras's simple MNIST convnet) predicting one image (latency) and
 // a batch of 128 (throughput), in Neurite on each backend, beside two references in the same run: the
 // same model, weights and input in tfjs-layers 4.22 (written by @neurite/interchange, loaded by
 // tfjs-layers; it runs on the same tfjs engine and backend, so the gap is the layer code), and in
 // onnxruntime-web 1.30 (our ONNX export, its wasm execution provider, one and two threads). Outputs are
 // compared before anything is timed.
-import { memory, setSeed, tensor, useBackend } from '@neurite/core';
+import { memory, tensor, useBackend } from '@neurite/core';
 import { exportOnnx, writeLayersModel } from '@neurite/interchange';
-import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '@neurite/layers';
-import { sequential } from '@neurite/model';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-web';
 import { table, timeIt } from './lib.mjs';
+import { referenceModel } from './train_step.mjs';
 
 const BATCHES = [1, 128];
-
-function cnn() {
-  setSeed(42);
-  return sequential(
-    [
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1], name: 'conv1' }),
-      new MaxPooling2D({ name: 'pool1' }),
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv2' }),
-      new MaxPooling2D({ name: 'pool2' }),
-      new Flatten({ name: 'flatten' }),
-      new Dropout({ rate: 0.5, name: 'dropout' }),
-      new Dense({ units: 128, activation: 'relu', name: 'hidden' }),
-      new Dense({ units: 10, activation: 'softmax', name: 'output' }),
-    ],
-    { name: 'cnn' },
-  );
-}
 
 function pixels(n) {
   const v = new Float32Array(n * 784);
@@ -66,7 +48,7 @@ export async function benchInference({ backends }) {
   const want = new Map();
   for (const backend of backends) {
     await useBackend(backend);
-    const net = cnn();
+    const net = referenceModel();
     net.build();
     const written = await writeLayersModel(net);
     const ref = await loadTfl(written);

@@ -16,16 +16,10 @@ export interface ReportOptions {
   labels?: string[];
 }
 
-/** Everything the activation report shows, for one input digit (784 values in [0, 1]). */
-export async function buildReport(
-  model: Model,
-  input: Float32Array,
-  o: ReportOptions = {},
-): Promise<ActivationReport & { prediction: NonNullable<ActivationReport['prediction']> }> {
-  const x = tensor4d(input, [1, 28, 28, 1]);
-  const acts = model.activations(x);
-  const layers = [];
-  for (const a of acts) {
+/** Every node's output for one input, read to plain numbers (the tensors are freed as they are read). */
+export async function activationValues(model: Model, x: Tensor): Promise<ActivationReport['layers']> {
+  const layers: ActivationReport['layers'] = [];
+  for (const a of model.activations(x)) {
     layers.push({
       name: a.name,
       className: a.className,
@@ -35,6 +29,17 @@ export async function buildReport(
     });
     a.output.dispose();
   }
+  return layers;
+}
+
+/** Everything the activation report shows, for one input digit (784 values in [0, 1]). */
+export async function buildReport(
+  model: Model,
+  input: Float32Array,
+  o: ReportOptions = {},
+): Promise<ActivationReport & { prediction: NonNullable<ActivationReport['prediction']> }> {
+  const x = tensor4d(input, [1, 28, 28, 1]);
+  const layers = await activationValues(model, x);
   x.dispose();
   const probabilities = Array.from(layers[layers.length - 1].values);
   const digit = probabilities.indexOf(Math.max(...probabilities));

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { maxMegapixelsFlag, readImage } from '../image.js';
 import { checkWritable } from '../io.js';
 import { checkFinite } from '../models.js';
+import { activationValues } from '../report.js';
 import { inline, print } from '../terminal.js';
 import { readLabels } from './labels.js';
 import { checkRunnable, inputShapeFlag, openModel } from './load.js';
@@ -85,17 +86,7 @@ export async function visualize(argv: string[]): Promise<number> {
     await checkFinite(model, 'visualize', modelPath);
     const values = toInput(img, input, range, v.invert === true);
     const x = tensor(values, [1, ...input.shape]);
-    const layers = [];
-    for (const a of model.activations(x)) {
-      layers.push({
-        name: a.name,
-        className: a.className,
-        shape: a.shape,
-        inputs: a.inputs,
-        values: new Float32Array(await a.output.data()),
-      });
-      a.output.dispose();
-    }
+    const layers = await activationValues(model, x);
     x.dispose();
     // A classifier's last layer is one vector per input; anything else (an image, for an upscaler) has no prediction.
     const last = layers[layers.length - 1];

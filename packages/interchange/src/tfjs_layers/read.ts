@@ -279,6 +279,18 @@ function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+// model.json's topology, in any dialect, after the checks that say a file is not a layers model at all.
+function topologyOf(json: unknown, source: string): KerasTopology {
+  checkFormat(json, source);
+  try {
+    return readTopology(json.modelTopology);
+  } catch (e) {
+    if (e instanceof TopologyError)
+      cannot(source, e.message, 'The file is not a layers model this reader understands.');
+    throw e;
+  }
+}
+
 // What is not a layers model at all, said before anything else is read.
 function checkFormat(json: unknown, source: string): asserts json is Record<string, unknown> {
   if (deeperThan(json, MAX_DEPTH))
@@ -303,18 +315,11 @@ function checkFormat(json: unknown, source: string): asserts json is Record<stri
  */
 export function planLayersModel(json: unknown, options: ReadOptions = {}): LayersModelPlan & { model: Model } {
   const source = options.source ?? 'model.json';
-  checkFormat(json, source);
-  let topology: KerasTopology;
-  try {
-    topology = readTopology(json.modelTopology);
-  } catch (e) {
-    if (e instanceof TopologyError)
-      cannot(source, e.message, 'The file is not a layers model this reader understands.');
-    throw e;
-  }
+  const topology = topologyOf(json, source);
+  const file = json as Record<string, unknown>;
   let manifest: Manifest;
   try {
-    manifest = readManifest(json.weightsManifest ?? [], options.maxBytes ?? DEFAULT_MAX_WEIGHT_BYTES);
+    manifest = readManifest(file.weightsManifest ?? [], options.maxBytes ?? DEFAULT_MAX_WEIGHT_BYTES);
   } catch (e) {
     if (e instanceof ManifestError) cannot(source, e.message, 'The weights manifest is corrupt or too large.');
     throw e;
@@ -353,8 +358,8 @@ export function planLayersModel(json: unknown, options: ReadOptions = {}): Layer
       'Export the model again, weights and topology together.',
     );
   }
-  const generatedBy = typeof json.generatedBy === 'string' ? json.generatedBy : undefined;
-  const convertedBy = typeof json.convertedBy === 'string' ? json.convertedBy : undefined;
+  const generatedBy = typeof file.generatedBy === 'string' ? file.generatedBy : undefined;
+  const convertedBy = typeof file.convertedBy === 'string' ? file.convertedBy : undefined;
   const dialect =
     topology.dialect === 'keras3' ? 'keras3' : /^tfjs-layers/.test(topology.kerasVersion) ? 'tfjs-layers' : 'keras2';
   return {
@@ -384,15 +389,7 @@ export function planLayersModel(json: unknown, options: ReadOptions = {}): Layer
  * ```
  */
 export function layersModelInputs(json: unknown, source = 'model.json'): { name: string; shape: (number | null)[] }[] {
-  checkFormat(json, source);
-  let topology: KerasTopology;
-  try {
-    topology = readTopology(json.modelTopology);
-  } catch (e) {
-    if (e instanceof TopologyError)
-      cannot(source, e.message, 'The file is not a layers model this reader understands.');
-    throw e;
-  }
+  const topology = topologyOf(json, source);
   const shapeOf = (l: KerasTopology['layers'][number]) => {
     const b = l.config.batch_input_shape ?? l.config.batch_shape;
     return Array.isArray(b) ? b.slice(1).map((d) => (Number.isInteger(d) ? (d as number) : null)) : [];
