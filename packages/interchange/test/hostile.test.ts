@@ -113,6 +113,23 @@ describe('hostile layers models', () => {
     expect(performance.now() - t).toBeLessThan(60_000);
   });
 
+  it('names the file when a layer cannot take its input', () => {
+    const crop = {
+      class_name: 'Cropping2D',
+      config: {
+        name: 'l',
+        cropping: [
+          [5, 5],
+          [5, 5],
+        ],
+        batch_input_shape: [null, 4, 4, 1],
+      },
+    };
+    expect(refusal(() => planLayersModel(file([], [crop])))).toMatch(
+      /^Cannot read the layers model model\.json: a layer does not fit its input: .*Cropping2D 'l'/,
+    );
+  });
+
   it('writes nothing it would not read back', async () => {
     const net = sequential([new Dense({ units: 1, inputShape: [2], name: 'n'.repeat(300) })], { name: 'long' });
     await expect(writeLayersModel(net)).rejects.toThrow(/would not read back: .*has no name of 1 to 200 characters/);

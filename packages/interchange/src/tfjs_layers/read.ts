@@ -344,7 +344,18 @@ export function planLayersModel(json: unknown, options: ReadOptions = {}): Layer
       'The file is corrupt or uses a form this reader does not know.',
     );
   }
-  checkAxes(model, architecture, topology, findings);
+  try {
+    // Tracing the nodes computes every layer's output shape: the first place a layer that cannot take
+    // its input (a crop larger than the map, a kernel larger than the image) says so.
+    checkAxes(model, architecture, topology, findings);
+  } catch (e) {
+    model.dispose();
+    cannot(
+      source,
+      `a layer does not fit its input: ${(e as Error).message}`,
+      'The file is corrupt, or needs another inputShape.',
+    );
+  }
   let planned: ReturnType<typeof assign>;
   try {
     planned = assign(model, manifest, topology, findings);
