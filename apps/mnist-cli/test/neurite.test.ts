@@ -99,6 +99,20 @@ beforeAll(async () => {
   );
   writeFileSync(at('odd-labels.json'), JSON.stringify({ 0: 'a', 1: { toString: 1 }, 2: 'c' }));
   execFileSync('mkfifo', [at('pipe.onnx')]);
+  // 70 MB of uint8 weights: 280 MB once read, over the default cap.
+  mkdirSync(at('bigq'));
+  const big = { class_name: 'Dense', config: { name: 'd', units: 70_000, batch_input_shape: [null, 1000] } };
+  const q = { dtype: 'uint8', min: 0, scale: 1 };
+  const weights = [{ name: 'd/kernel', shape: [1000, 70_000], dtype: 'float32', quantization: q }];
+  const bigTopology = { class_name: 'Sequential', config: { name: 'bigq', layers: [big] } };
+  writeFileSync(
+    at('bigq', 'model.json'),
+    JSON.stringify({
+      format: 'layers-model',
+      modelTopology: bigTopology,
+      weightsManifest: [{ paths: ['w.bin'], weights }],
+    }),
+  );
 });
 
 const scores = (out: string) => {
@@ -143,6 +157,7 @@ describe('neurite', () => {
       ],
     ];
     cases.push(
+      [['inspect', '--backend', 'cpu', at('bigq')], 'as float32 (the limit; raise it with --max-weights-mb <n>'],
       [
         ['predict', '--backend', 'cpu', at('slow'), at('in.png')],
         'predict: the model costs multiply-adds numbering about',

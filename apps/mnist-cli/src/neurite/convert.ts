@@ -6,7 +6,7 @@ import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { inline, print } from '../terminal.js';
-import { inputShapeFlag, openModel } from './load.js';
+import { inputShapeFlag, maxWeightsFlag, openModel } from './load.js';
 
 export const convertHelp = `Usage: neurite convert [options] <model> [<out>] --to <format> [--out <path>]
 
@@ -28,6 +28,7 @@ Options:
   --out <path>      the folder to write, or the .onnx file (or give it after the model)
   --opset <n>       the ONNX opset, 13 to 17 (default 13)
   --input-shape <h,w,c>  the input shape where a layers model's file leaves dimensions open
+  --max-weights-mb <n>   read a layers model of up to n MiB of weights as float32 (default 256)
   --backend <name>  cpu | wasm | webgpu | auto (default auto)
   --verbose         stack traces on errors
   -h, --help        this help`;
@@ -38,7 +39,13 @@ export async function convert(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(
     'convert',
     argv,
-    { to: { type: 'string' }, out: { type: 'string' }, opset: { type: 'string' }, 'input-shape': { type: 'string' } },
+    {
+      to: { type: 'string' },
+      out: { type: 'string' },
+      opset: { type: 'string' },
+      'input-shape': { type: 'string' },
+      'max-weights-mb': { type: 'string' },
+    },
     true,
   );
   if (v.help) {
@@ -71,6 +78,7 @@ export async function convert(argv: string[]): Promise<number> {
   await startBackend(v.backend as string | undefined);
   const { model, format } = await openModel('convert', from, {
     inputShape: inputShapeFlag('convert', v['input-shape'] as string | undefined),
+    maxWeightsMb: maxWeightsFlag('convert', v['max-weights-mb'] as string | undefined),
   });
   try {
     if (to === 'neurite') await model.save(out);

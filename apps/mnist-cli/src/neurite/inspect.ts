@@ -2,7 +2,7 @@ import { parse } from '../args.js';
 import { startBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { inline, print } from '../terminal.js';
-import { inputShapeFlag, openModel } from './load.js';
+import { inputShapeFlag, maxWeightsFlag, openModel } from './load.js';
 
 export const inspectHelp = `Usage: neurite inspect [options] <model>
 
@@ -15,6 +15,7 @@ see the security guide.
 Options:
   --json            print JSON
   --input-shape <h,w,c>  the input shape where a layers model's file leaves dimensions open
+  --max-weights-mb <n>   read a layers model of up to n MiB of weights as float32 (default 256)
   --backend <name>  cpu | wasm | webgpu | auto (default auto)
   --verbose         stack traces on errors
   -h, --help        this help`;
@@ -32,7 +33,7 @@ export async function inspect(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(
     'inspect',
     argv,
-    { json: { type: 'boolean' }, 'input-shape': { type: 'string' } },
+    { json: { type: 'boolean' }, 'input-shape': { type: 'string' }, 'max-weights-mb': { type: 'string' } },
     true,
   );
   if (v.help) {
@@ -44,6 +45,7 @@ export async function inspect(argv: string[]): Promise<number> {
   await startBackend(v.backend as string | undefined);
   const opened = await openModel('inspect', positionals[0] as string, {
     inputShape: inputShapeFlag('inspect', v['input-shape'] as string | undefined),
+    maxWeightsMb: maxWeightsFlag('inspect', v['max-weights-mb'] as string | undefined),
   });
   const { model, plan } = opened;
   const summary = model.summary({ print: false });

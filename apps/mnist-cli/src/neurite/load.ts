@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { type LayersModelPlan, layersModelInputs } from '@neurite/interchange';
 import { loadLayersModel, MAX_LAYERS_JSON_BYTES } from '@neurite/interchange/node';
 import { loadModel, type Model, ModelLayer } from '@neurite/model';
+import { num } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readJsonFile } from '../io.js';
 import { inferenceBatch, valuesPerImage } from '../models.js';
@@ -24,6 +25,13 @@ export interface OpenOptions {
   inputShape?: number[];
   /** The image the model will run on: a layers model's open height and width take its size. */
   image?: { height: number; width: number };
+  /** The --max-weights-mb flag: a layers model's weights, as float32, in MiB (default 256). */
+  maxWeightsMb?: number;
+}
+
+/** The --max-weights-mb flag: a number of MiB from 1 to 65,536, or undefined when absent. */
+export function maxWeightsFlag(command: string, value: string | undefined): number | undefined {
+  return num(command, 'max-weights-mb', value, 0, 65_537);
 }
 
 /** The --input-shape flag: 'h,w,c' (positive integers), or undefined when absent. */
@@ -75,7 +83,15 @@ export async function openModel(command: string, path: string, options: OpenOpti
       );
     }
   }
-  const { model, plan } = await loadLayersModel(json, inputShape ? { inputShape } : {});
+  const { model, plan } = await loadLayersModel(json, {
+    ...(inputShape ? { inputShape } : {}),
+    ...(options.maxWeightsMb ? { maxBytes: Math.floor(options.maxWeightsMb * 2 ** 20) } : {}),
+  }).catch((e: Error) => {
+    // The library's advice names its option; here it is a flag.
+    throw /raise maxBytes/.test(e.message)
+      ? new UsageError(`${command}: ${e.message.replace('raise maxBytes', 'raise it with --max-weights-mb <n>')}`)
+      : e;
+  });
   return { model, format: plan.dialect, plan, json };
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage } from '../image.j
 import { checkFinite } from '../models.js';
 import { inline, print } from '../terminal.js';
 import { readLabels } from './labels.js';
-import { checkRunnable, inputShapeFlag, openModel } from './load.js';
+import { checkRunnable, inputShapeFlag, maxWeightsFlag, openModel } from './load.js';
 import { imageInput, rangeFlag, toInput } from './pixels.js';
 
 export const imageFlagsHelp = `  --range <lo:hi>       the values black and white become (default 0:1; MobileNet-style models
@@ -15,7 +15,8 @@ export const imageFlagsHelp = `  --range <lo:hi>       the values black and whit
   --labels <file>       class names: a JSON list, a JSON object from index to name, or one per line
   --max-megapixels <n>  refuse images over n million pixels, from their header (default ${DEFAULT_MAX_MEGAPIXELS})
   --input-shape <h,w,c> a layers model's input shape where its file leaves dimensions open (default:
-                        the first image's height and width, 3 channels)`;
+                        the first image's height and width, 3 channels)
+  --max-weights-mb <n>  read a layers model of up to n MiB of weights as float32 (default 256)`;
 
 export const predictHelp = `Usage: neurite predict [options] <model> <image...>
 
@@ -37,6 +38,7 @@ export const imageFlags = {
   labels: { type: 'string' },
   'max-megapixels': { type: 'string' },
   'input-shape': { type: 'string' },
+  'max-weights-mb': { type: 'string' },
 } as const;
 
 export async function predict(argv: string[]): Promise<number> {
@@ -63,6 +65,7 @@ export async function predict(argv: string[]): Promise<number> {
   await startBackend(v.backend as string | undefined);
   const { model } = await openModel('predict', modelPath, {
     inputShape: inputShapeFlag('predict', v['input-shape'] as string | undefined),
+    maxWeightsMb: maxWeightsFlag('predict', v['max-weights-mb'] as string | undefined),
     image: first,
   });
   try {

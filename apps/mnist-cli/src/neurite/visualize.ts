@@ -10,7 +10,7 @@ import { checkFinite } from '../models.js';
 import { activationValues } from '../report.js';
 import { inline, print } from '../terminal.js';
 import { readLabels } from './labels.js';
-import { checkRunnable, inputShapeFlag, openModel } from './load.js';
+import { checkRunnable, inputShapeFlag, maxWeightsFlag, openModel } from './load.js';
 import { imageInput, rangeFlag, toInput } from './pixels.js';
 import { imageFlags, imageFlagsHelp } from './predict.js';
 
@@ -78,6 +78,7 @@ export async function visualize(argv: string[]): Promise<number> {
   await startBackend(v.backend as string | undefined);
   const { model } = await openModel('visualize', modelPath, {
     inputShape: inputShapeFlag('visualize', v['input-shape'] as string | undefined),
+    maxWeightsMb: maxWeightsFlag('visualize', v['max-weights-mb'] as string | undefined),
     image: img,
   });
   try {
