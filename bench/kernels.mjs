@@ -12,8 +12,10 @@ import {
 } from '@neurite/core';
 // Not public API: the wasm filter gradient held to its dilated-conv route, what every shape took before issue 8.
 import { wasmConv2DBackpropFilterDilated } from '../packages/core/dist/kernels/conv2d_backprop_filter_wasm.js';
+// Not public API: Neurite's own SIMD matrix product, not yet used by any kernel (issue 17).
+import { gemmAt } from '../packages/core/dist/simd/gemm.js';
 // Not public API either: switches Neurite's WebAssembly SIMD kernels off, to time the paths they replace.
-import { useSimdKernels } from '../packages/core/dist/simd/module.js';
+import { heapOffset, useSimdKernels } from '../packages/core/dist/simd/module.js';
 // The floats() of @neurite/core/testing, from its vitest-free module (the entry point imports vitest).
 import { floats } from '../packages/core/dist/testing/numeric.js';
 import { table, writeResults } from './lib.mjs';
@@ -34,6 +36,10 @@ const CASES = [
   // The Dense layer's two gradients, each a product with one transposed operand (x holds A, dy holds B).
   { kernel: 'BatchMatMul', layer: 'dense dx = dY W^T', x: [128, 10], dy: [1600, 10], tb: true },
   { kernel: 'BatchMatMul', layer: 'dense dW = X^T dY', x: [128, 1600], dy: [128, 10], ta: true },
+  // conv2's products as plain matrix products (patches x filter, and dW with its long K), on wasm beside
+  // Neurite's own SIMD gemm, which no kernel uses yet.
+  { kernel: 'BatchMatMul', layer: 'conv2 fwd as P W', x: [15488, 288], dy: [288, 64], gemm: true },
+  { kernel: 'BatchMatMul', layer: 'conv2 dW as X^T dY', x: [288, 15488], dy: [15488, 64], gemm: true },
 ];
 
 // The MaxPoolGrad loop Neurite shipped before issue 8 (one channel at a time, the window innermost),
@@ -182,7 +188,17 @@ function prepare(backend, c, batch, impl) {
   let call = 0;
   const args = () => (copies.length ? { ...inputs, [fresh]: copies[call++ % copies.length] } : inputs);
   let fn;
-  if (impl === 'neurite' || impl === 'no SIMD') {
+  if (impl === 'gemm') {
+    const b = engine().backend;
+    const [m, k] = xs;
+    const n = dys[1];
+    fn = async () => {
+      const { a, b: rhs } = args();
+      const out = b.makeOutput([m, n], 'float32');
+      gemmAt(b, heapOffset(b, a.dataId), heapOffset(b, rhs.dataId), heapOffset(b, out.dataId), m, k, n);
+      b.disposeData(out.dataId);
+    };
+  } else if (impl === 'neurite' || impl === 'no SIMD') {
     fn = async () => {
       if (impl === 'no SIMD') useSimdKernels(false);
       try {
@@ -243,6 +259,8 @@ export async function benchKernels({ backends }) {
   for (const backend of backends) {
     await useBackend(backend);
     for (const c of CASES) {
+      // The gemm rows are for wasm only: tfjs's cpu product takes seconds at these sizes.
+      if (c.gemm && backend !== 'wasm') continue;
       const shapes =
         c.kernel === 'BatchMatMul'
           ? `A[${c.x.join(',')}]${c.ta ? '^T' : ''} x B[${c.dy.join(',')}]${c.tb ? '^T' : ''}`
@@ -283,11 +301,12 @@ export async function benchKernels({ backends }) {
       const simd =
         backend === 'wasm' &&
         (c.kernel === 'MaxPoolGrad' || (c.kernel === 'Conv2DBackpropFilter' && c.layer.startsWith('conv1')));
-      const [ours, before, ref, plain] = await timeInTurns([
+      const [ours, before, ref, plain, gemm] = await timeInTurns([
         prepare(backend, c, c.x[0], 'neurite'),
         hasPrevious ? prepare(backend, c, c.x[0], 'previous') : null,
         hasStock ? prepare(backend, c, stockBatch, 'tfjs') : null,
         simd ? prepare(backend, c, c.x[0], 'no SIMD') : null,
+        c.gemm ? prepare(backend, c, c.x[0], 'gemm') : null,
       ]);
       // One row per timed implementation; speedup is against the kernel issue 8 replaced, where there is one.
       const row = (impl, r) => ({
@@ -300,6 +319,7 @@ export async function benchKernels({ backends }) {
         speedup: before ? before.ms / r.ms : null,
       });
       rows.push(row('neurite', ours));
+      if (gemm) rows.push(row('neurite gemm (SIMD; no kernel uses it yet)', gemm));
       if (plain) rows.push(row('neurite without SIMD kernels', plain));
       if (before) rows.push(row('neurite before issue 8', before));
       rows.push({

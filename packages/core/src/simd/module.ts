@@ -27,6 +27,7 @@ export interface SimdKernels {
     fw: number,
     co: number,
   ): void;
+  gemm(a: number, b: number, c: number, scratch: number, m: number, k: number, n: number, accumulate: number): void;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's emscripten module and data map are not in tfjs's public types.
