@@ -13,7 +13,7 @@ import {
 // Not public API: the wasm filter gradient held to its dilated-conv route, what every shape took before issue 8.
 import { wasmConv2DBackpropFilterDilated } from '../packages/core/dist/kernels/conv2d_backprop_filter_wasm.js';
 // Not public API: Neurite's own SIMD matrix product, not yet used by any kernel (issue 17).
-import { gemmAt } from '../packages/core/dist/simd/gemm.js';
+import { gemmAt, gemmTile } from '../packages/core/dist/simd/gemm.js';
 // Not public API either: switches Neurite's WebAssembly SIMD kernels off, to time the paths they replace.
 import { heapOffset, useSimdKernels } from '../packages/core/dist/simd/module.js';
 // The floats() of @neurite/core/testing, from its vitest-free module (the entry point imports vitest).
@@ -23,6 +23,8 @@ import { table, writeResults } from './lib.mjs';
 // The Keras "simple MNIST convnet" at batch 128: the filter gradient of each conv layer, the gradient
 // of both max poolings, and both conv bias gradients (Sum over all axes but the channels).
 const CASES = [
+  { kernel: 'Conv2D', layer: 'conv2 (32->64)', x: [128, 13, 13, 32], dy: [128, 11, 11, 64] },
+  { kernel: 'Conv2D', layer: 'conv1 (1->32)', x: [128, 28, 28, 1], dy: [128, 26, 26, 32] },
   { kernel: 'Conv2DBackpropFilter', layer: 'conv2 (32->64)', x: [128, 13, 13, 32], dy: [128, 11, 11, 64] },
   { kernel: 'Conv2DBackpropFilter', layer: 'conv1 (1->32)', x: [128, 28, 28, 1], dy: [128, 26, 26, 32] },
   { kernel: 'Conv2DBackpropInput', layer: 'conv2 (32->64)', x: [128, 13, 13, 32], dy: [128, 11, 11, 64] },
@@ -37,7 +39,7 @@ const CASES = [
   { kernel: 'BatchMatMul', layer: 'dense dx = dY W^T', x: [128, 10], dy: [1600, 10], tb: true },
   { kernel: 'BatchMatMul', layer: 'dense dW = X^T dY', x: [128, 1600], dy: [128, 10], ta: true },
   // conv2's products as plain matrix products (patches x filter, and dW with its long K), on wasm beside
-  // Neurite's own SIMD gemm, which no kernel uses yet.
+  // Neurite's own SIMD gemm, which its convolutions run on.
   { kernel: 'BatchMatMul', layer: 'conv2 fwd as P W', x: [15488, 288], dy: [288, 64], gemm: true },
   { kernel: 'BatchMatMul', layer: 'conv2 dW as X^T dY', x: [288, 15488], dy: [15488, 64], gemm: true },
 ];
@@ -111,7 +113,7 @@ function withBatch(shape, n) {
 // element for pooling, one add per input element for Sum, one element moved for Identity and Cast.
 function flops(c, xs, dys) {
   if (c.kernel === 'BatchMatMul') return 2 * (c.ta ? xs[1] : xs[0]) * (c.ta ? xs[0] : xs[1]) * (c.tb ? dys[0] : dys[1]);
-  if (c.kernel !== 'Conv2DBackpropFilter' && c.kernel !== 'Conv2DBackpropInput') return xs.reduce((a, b) => a * b, 1);
+  if (!c.kernel.startsWith('Conv2D')) return xs.reduce((a, b) => a * b, 1);
   return 2 * dys[0] * dys[1] * dys[2] * dys[3] * 9 * xs[3];
 }
 
@@ -157,6 +159,11 @@ function setup(c, batch) {
       all: [x, dy, output],
     };
   }
+  if (c.kernel === 'Conv2D') {
+    const filter = tensor4d(floats(9 * xs[3] * dys[3], 3), [3, 3, xs[3], dys[3]]);
+    const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] };
+    return { xs, dys, inputs: { x, filter }, attrs, all: [x, dy, filter] };
+  }
   if (c.kernel === 'Conv2DBackpropInput') {
     const filter = tensor4d(floats(9 * xs[3] * dys[3], 3), [3, 3, xs[3], dys[3]]);
     const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', inputShape: xs };
@@ -180,7 +187,7 @@ function prepare(backend, c, batch, impl) {
   const runs = impl === 'tfjs' && backend === 'cpu' ? 2 : 9;
   const copies = [];
   // The same holds for B of a product (a weight that the optimizer has just changed, or a new dY).
-  const fresh = c.kernel === 'BatchMatMul' ? 'b' : 'dy';
+  const fresh = c.kernel === 'BatchMatMul' ? 'b' : c.kernel === 'Conv2D' ? 'filter' : 'dy';
   if (backend === 'wasm' && inputs[fresh] && (c.kernel.startsWith('Conv2D') || c.kernel === 'BatchMatMul')) {
     for (let i = 0; i < warmup + runs; i++) copies.push(inputs[fresh].add(0));
     all.push(...copies);
@@ -298,9 +305,7 @@ export async function benchKernels({ backends }) {
       const hasStock = Boolean(stockKernel(c.kernel, backend));
       const stockBatch = backend === 'cpu' && c.kernel === 'Conv2DBackpropFilter' ? STOCK_CPU_BATCH : c.x[0];
       // Cases that reach a SIMD kernel of ours (wasm): also time the path it replaced, in the same turns.
-      const simd =
-        backend === 'wasm' &&
-        (c.kernel === 'MaxPoolGrad' || (c.kernel === 'Conv2DBackpropFilter' && c.layer.startsWith('conv1')));
+      const simd = backend === 'wasm' && (c.kernel === 'MaxPoolGrad' || c.kernel.startsWith('Conv2D'));
       const [ours, before, ref, plain, gemm] = await timeInTurns([
         prepare(backend, c, c.x[0], 'neurite'),
         hasPrevious ? prepare(backend, c, c.x[0], 'previous') : null,
@@ -319,7 +324,7 @@ export async function benchKernels({ backends }) {
         speedup: before ? before.ms / r.ms : null,
       });
       rows.push(row('neurite', ours));
-      if (gemm) rows.push(row('neurite gemm (SIMD; no kernel uses it yet)', gemm));
+      if (gemm) rows.push(row(`neurite gemm (SIMD, ${gemmTile().rows}x${gemmTile().cols} tile)`, gemm));
       if (plain) rows.push(row('neurite without SIMD kernels', plain));
       if (before) rows.push(row('neurite before issue 8', before));
       rows.push({

@@ -1,12 +1,23 @@
-// Compiles src/simd/kernels.wat (hand-written WebAssembly SIMD) with wabt into src/simd/kernels_wasm.ts,
+// Compiles src/simd/kernels.wat (hand-written WebAssembly SIMD, with the matrix products of gemm-wat.mjs
+// spliced in at its `;; @gemm` line) with wabt into src/simd/kernels_wasm.ts,
 // the bytes as base64, so that the module travels inside the JavaScript in Node and in browser bundles
 // alike. Run by `pnpm build`; src/simd/simd.test.ts checks the committed file matches the .wat.
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
+import { gemmWat } from './gemm-wat.mjs';
+
+/** The register tiles of the matrix product, [rows, columns]: see gemm-wat.mjs. */
+export const GEMM_TILES = [
+  [4, 8],
+  [5, 16],
+];
 
 export async function compileSimd() {
   const wabt = await wabtInit();
-  const source = readFileSync(new URL('./src/simd/kernels.wat', import.meta.url), 'utf8');
+  const written = readFileSync(new URL('./src/simd/kernels.wat', import.meta.url), 'utf8');
+  if (!written.includes(';; @gemm\n')) throw new Error('kernels.wat has lost its ;; @gemm line');
+  const products = GEMM_TILES.map(([mr, nr]) => gemmWat(`gemm${mr}x${nr}`, mr, nr)).join('\n');
+  const source = written.replace(';; @gemm\n', `${products}\n`);
   const module = wabt.parseWat('kernels.wat', source, { simd: true, bulk_memory: true });
   module.validate();
   const { buffer } = module.toBinary({});

@@ -26,6 +26,30 @@ export function convGeometry(c: ConvCase) {
   return { oh, ow, top: Math.floor(padH / 2), left: Math.floor(padW / 2) };
 }
 
+/** Y[b, y, x, co] = sum over kh, kw, ci of X[b, y*s + kh - top, x*s + kw - left, ci] * W[kh, kw, ci, co]. */
+export function conv2dReference(c: ConvCase, x: Float32Array, w: Float32Array): Float64Array {
+  const [fh, fw] = c.kernel;
+  const { oh, ow, top, left } = convGeometry(c);
+  const { batch, height: h, width: wd, inChannels: ci, outChannels: co, stride: s } = c;
+  const y = new Float64Array(batch * oh * ow * co);
+  for (let b = 0; b < batch; b++)
+    for (let yo = 0; yo < oh; yo++)
+      for (let xo = 0; xo < ow; xo++)
+        for (let kh = 0; kh < fh; kh++)
+          for (let kw = 0; kw < fw; kw++) {
+            const iy = yo * s + kh - top;
+            const ix = xo * s + kw - left;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+            for (let i = 0; i < ci; i++) {
+              const v = x[((b * h + iy) * wd + ix) * ci + i];
+              const out = ((b * oh + yo) * ow + xo) * co;
+              const wi = ((kh * fw + kw) * ci + i) * co;
+              for (let o = 0; o < co; o++) y[out + o] += v * w[wi + o];
+            }
+          }
+  return y;
+}
+
 /** dW[kh, kw, ci, co] = sum over b, y, x of X[b, y*s + kh - top, x*s + kw - left, ci] * dY[b, y, x, co]. */
 export function conv2dFilterGradReference(c: ConvCase, x: Float32Array, dy: Float32Array): Float64Array {
   const [fh, fw] = c.kernel;

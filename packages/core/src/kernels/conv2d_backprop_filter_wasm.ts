@@ -1,6 +1,7 @@
 import * as tf from '#tfjs';
 import { heapOffset, simdKernels } from '../simd/module.js';
 import { type Conv2DBackpropFilterAttrs, conv2dFilterInfo } from './conv_info.js';
+import { gemmConv, gemmConvFilterGrad } from './conv2d_gemm_wasm.js';
 
 type Run = (name: string, inputs: Record<string, tf.TensorInfo>, attrs: Record<string, unknown>) => tf.TensorInfo;
 
@@ -30,7 +31,11 @@ export const wasmConv2DBackpropFilter: tf.KernelConfig = {
   kernelFunc: (args) => {
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const info = conv2dFilterInfo(x, dy, args.attrs as unknown as Conv2DBackpropFilterAttrs);
-    return simdOneChannel(x, dy, info, args.backend) ?? filterGrad(x, dy, info, args.backend, prefersMatMul);
+    const one = simdOneChannel(x, dy, info, args.backend);
+    if (one) return one;
+    const g = gemmConv(info, args.backend, x.dtype, dy.dtype);
+    if (g) return gemmConvFilterGrad(x, dy, g, args.backend);
+    return filterGrad(x, dy, info, args.backend, prefersMatMul);
   },
 };
 

@@ -1,5 +1,6 @@
 import * as tf from '#tfjs';
 import { NeuriteError } from '../errors.js';
+import { gemmConv, gemmConvInputGrad } from './conv2d_gemm_wasm.js';
 
 interface Conv2DBackpropInputAttrs {
   strides: [number, number] | number;
@@ -40,6 +41,8 @@ export const wasmConv2DBackpropInput: tf.KernelConfig = {
       false,
       'channelsLast',
     );
+    const g = gemmConv(info, backend, dy.dtype, filter.dtype);
+    if (g) return gemmConvInputGrad(dy, filter, g, backend);
     // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's heap accessors are not in tfjs's public types.
     const wasm = backend as any;
     const {

@@ -139,265 +139,113 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $batch (i32.lt_u (local.get $b) (local.get $n)))))
 
-  ;; C[m, n] (+)= A[m, k] x B[k, n], all float32 and row-major. B is first copied into panels of 8
-  ;; columns (zero past n), each panel k rows of 8 floats, at scratch; scratch needs ceil(n/8)*8*k + 32
-  ;; floats (the last 32 hold one tile for the edges). C is then made 4 rows by 8 columns at a time in
-  ;; eight f32x4 sums, one splat per value of A. K runs in blocks of at most 512, split evenly, so one
-  ;; block of the panels (512 x n floats, 128 KiB for n = 64) stays in cache while every row of A passes
-  ;; over it; each block's sums are added to C. accumulate = 0 overwrites C, 1 adds to it.
-  (func (export "gemm")
-    (param $a i32) (param $b i32) (param $c i32) (param $scratch i32)
-    (param $m i32) (param $k i32) (param $n i32) (param $accumulate i32)
-    (local $panels i32) (local $panelBytes i32) (local $tile i32) (local $rowBytes i32) (local $aRowBytes i32)
-    (local $p i32) (local $j i32) (local $cols i32) (local $src i32) (local $dst i32)
-    (local $blocks i32) (local $kc i32) (local $k0 i32) (local $add i32)
-    (local $i i32) (local $rows i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
-    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bp i32) (local $q i32)
-    (local $cp i32) (local $r i32) (local $v f32)
-    (local $b0 v128) (local $b1 v128) (local $s v128)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
-    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (if (i32.eqz (i32.mul (local.get $m) (local.get $n))) (then (return)))
-    (if (i32.eqz (local.get $k))
+  ;; The matrix products (gemm4x8, gemm5x16) are made by gemm-wat.mjs and spliced in here by build-simd.mjs.
+  ;; @gemm
+
+  ;; Copies bytes (a multiple of 4) from src to dst, 16 at a time, then 4. The runs of im2col are a
+  ;; filter row's channels (12 bytes for a 3-wide one-channel filter, 384 for conv2): short enough that
+  ;; memory.copy's call costs more than the loop.
+  (func $copy (param $dst i32) (param $src i32) (param $bytes i32)
+    (block $done
+      (loop $wide
+        (br_if $done (i32.lt_u (local.get $bytes) (i32.const 16)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $bytes (i32.sub (local.get $bytes) (i32.const 16)))
+        (br $wide)))
+    (block $end
+      (loop $narrow
+        (br_if $end (i32.eqz (local.get $bytes)))
+        (f32.store (local.get $dst) (f32.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $bytes (i32.sub (local.get $bytes) (i32.const 4)))
+        (br $narrow))))
+
+  ;; dst[i] += src[i] over bytes (a multiple of 4), 16 at a time, then 4.
+  (func $addTo (param $dst i32) (param $src i32) (param $bytes i32)
+    (block $done
+      (loop $wide
+        (br_if $done (i32.lt_u (local.get $bytes) (i32.const 16)))
+        (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $bytes (i32.sub (local.get $bytes) (i32.const 16)))
+        (br $wide)))
+    (block $end
+      (loop $narrow
+        (br_if $end (i32.eqz (local.get $bytes)))
+        (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $bytes (i32.sub (local.get $bytes) (i32.const 4)))
+        (br $narrow))))
+
+  ;; The patches of a 2D convolution (NHWC, no dilation) as rows of P, or back. Row r = (b*oh + y)*ow + x
+  ;; of P [n*oh*ow, kh*kw*ci] holds the window under output (b, y, x), filter row by filter row, each a
+  ;; run of kw*ci floats that is contiguous in X where the window lies inside it:
+  ;;   P[r, (i*kw + j)*ci + c] = X[b, y*sh - pt + i, x*sw - pl + j, c], 0 outside X.
+  ;; backward = 0 writes P from X (im2col); backward = 1 zeroes X and adds each row of P back into the
+  ;; places it came from (col2im: dX from dP, the padding's share dropped).
+  (func (export "im2col")
+    (param $x i32) (param $p i32) (param $n i32) (param $h i32) (param $w i32) (param $ci i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $pt i32) (param $pl i32)
+    (param $oh i32) (param $ow i32) (param $backward i32)
+    (local $b i32) (local $y i32) (local $xo i32) (local $i i32) (local $iy i32) (local $x0 i32)
+    (local $jlo i32) (local $jhi i32) (local $px i32) (local $run i32) (local $dst i32) (local $src i32)
+    (local.set $px (i32.shl (local.get $ci) (i32.const 2)))
+    (local.set $run (i32.mul (local.get $kw) (local.get $px)))
+    (if (local.get $backward)
       (then
-        (if (i32.eqz (local.get $accumulate))
-          (then (memory.fill (local.get $c) (i32.const 0) (i32.shl (i32.mul (local.get $m) (local.get $n)) (i32.const 2)))))
-        (return)))
-    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
-    (local.set $aRowBytes (i32.shl (local.get $k) (i32.const 2)))
-    (local.set $panels (i32.shr_u (i32.add (local.get $n) (i32.const 7)) (i32.const 3)))
-    (local.set $panelBytes (i32.shl (local.get $k) (i32.const 5)))
-    (local.set $tile (i32.add (local.get $scratch) (i32.mul (local.get $panels) (local.get $panelBytes))))
-
-    ;; Pack B: panel p, row j at scratch + p*panelBytes + j*32.
-    (local.set $dst (local.get $scratch))
-    (local.set $p (i32.const 0))
-    (loop $pack
-      (local.set $cols (i32.sub (local.get $n) (i32.shl (local.get $p) (i32.const 3))))
-      (local.set $src (i32.add (local.get $b) (i32.shl (local.get $p) (i32.const 5))))
-      (local.set $j (i32.const 0))
-      (if (i32.ge_u (local.get $cols) (i32.const 8))
-        (then
-          (loop $full
-            (v128.store (local.get $dst) (v128.load (local.get $src)))
-            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
-            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
-            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br_if $full (i32.lt_u (local.get $j) (local.get $k)))))
-        (else
-          (loop $part
-            (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
-            (v128.store offset=16 (local.get $dst) (v128.const i32x4 0 0 0 0))
-            (local.set $q (i32.const 0))
-            (loop $col
-              (f32.store (i32.add (local.get $dst) (i32.shl (local.get $q) (i32.const 2)))
-                (f32.load (i32.add (local.get $src) (i32.shl (local.get $q) (i32.const 2)))))
-              (local.set $q (i32.add (local.get $q) (i32.const 1)))
-              (br_if $col (i32.lt_u (local.get $q) (local.get $cols))))
-            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
-            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br_if $part (i32.lt_u (local.get $j) (local.get $k))))))
-      (local.set $p (i32.add (local.get $p) (i32.const 1)))
-      (br_if $pack (i32.lt_u (local.get $p) (local.get $panels))))
-
-    ;; Even blocks: k = 600 runs as 300 + 300, not 512 + 88 (each block costs a pass over C). One block
-    ;; for k = 288 was 10% faster than two of 144 on [15488, 288] x [288, 64].
-    (local.set $blocks (i32.shr_u (i32.add (local.get $k) (i32.const 511)) (i32.const 9)))
-    (local.set $kc (i32.div_u (i32.add (local.get $k) (i32.sub (local.get $blocks) (i32.const 1))) (local.get $blocks)))
-    (local.set $k0 (i32.const 0))
-    (loop $kblock
-      (if (i32.gt_u (local.get $kc) (i32.sub (local.get $k) (local.get $k0)))
-        (then (local.set $kc (i32.sub (local.get $k) (local.get $k0)))))
-      (local.set $add (i32.or (local.get $accumulate) (i32.ne (local.get $k0) (i32.const 0))))
-      (local.set $i (i32.const 0))
-      (loop $rowtiles
-        ;; Rows past m read row i again (any valid row does) and are not stored.
-        (local.set $rows (i32.sub (local.get $m) (local.get $i)))
-        (local.set $r0
-          (i32.add (local.get $a)
-            (i32.add (i32.mul (local.get $i) (local.get $aRowBytes)) (i32.shl (local.get $k0) (i32.const 2)))))
-        (local.set $r1 (select (i32.add (local.get $r0) (local.get $aRowBytes)) (local.get $r0)
-          (i32.gt_u (local.get $rows) (i32.const 1))))
-        (local.set $r2 (select (i32.add (local.get $r1) (local.get $aRowBytes)) (local.get $r0)
-          (i32.gt_u (local.get $rows) (i32.const 2))))
-        (local.set $r3 (select (i32.add (local.get $r2) (local.get $aRowBytes)) (local.get $r0)
-          (i32.gt_u (local.get $rows) (i32.const 3))))
-        (local.set $p (i32.const 0))
-        (loop $coltiles
-          (local.set $a0 (local.get $r0))
-          (local.set $a1 (local.get $r1))
-          (local.set $a2 (local.get $r2))
-          (local.set $a3 (local.get $r3))
-          (local.set $bp
-            (i32.add (local.get $scratch)
-              (i32.add (i32.mul (local.get $p) (local.get $panelBytes)) (i32.shl (local.get $k0) (i32.const 5)))))
-          (local.set $c00 (v128.const i32x4 0 0 0 0))
-          (local.set $c01 (v128.const i32x4 0 0 0 0))
-          (local.set $c10 (v128.const i32x4 0 0 0 0))
-          (local.set $c11 (v128.const i32x4 0 0 0 0))
-          (local.set $c20 (v128.const i32x4 0 0 0 0))
-          (local.set $c21 (v128.const i32x4 0 0 0 0))
-          (local.set $c30 (v128.const i32x4 0 0 0 0))
-          (local.set $c31 (v128.const i32x4 0 0 0 0))
-          ;; Four steps of k per pass, then the rest one at a time.
-          (local.set $q (i32.shr_u (local.get $kc) (i32.const 2)))
-          (if (local.get $q)
-            (then
-              (loop $steps4
-                (local.set $b0 (v128.load offset=0 (local.get $bp)))
-                (local.set $b1 (v128.load offset=16 (local.get $bp)))
-                (local.set $s (v128.load32_splat offset=0 (local.get $a0)))
-                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=0 (local.get $a1)))
-                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=0 (local.get $a2)))
-                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=0 (local.get $a3)))
-                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $b0 (v128.load offset=32 (local.get $bp)))
-                (local.set $b1 (v128.load offset=48 (local.get $bp)))
-                (local.set $s (v128.load32_splat offset=4 (local.get $a0)))
-                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=4 (local.get $a1)))
-                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=4 (local.get $a2)))
-                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=4 (local.get $a3)))
-                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $b0 (v128.load offset=64 (local.get $bp)))
-                (local.set $b1 (v128.load offset=80 (local.get $bp)))
-                (local.set $s (v128.load32_splat offset=8 (local.get $a0)))
-                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=8 (local.get $a1)))
-                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=8 (local.get $a2)))
-                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=8 (local.get $a3)))
-                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $b0 (v128.load offset=96 (local.get $bp)))
-                (local.set $b1 (v128.load offset=112 (local.get $bp)))
-                (local.set $s (v128.load32_splat offset=12 (local.get $a0)))
-                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=12 (local.get $a1)))
-                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=12 (local.get $a2)))
-                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $s (v128.load32_splat offset=12 (local.get $a3)))
-                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
-                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $a0 (i32.add (local.get $a0) (i32.const 16)))
-                (local.set $a1 (i32.add (local.get $a1) (i32.const 16)))
-                (local.set $a2 (i32.add (local.get $a2) (i32.const 16)))
-                (local.set $a3 (i32.add (local.get $a3) (i32.const 16)))
-                (local.set $bp (i32.add (local.get $bp) (i32.const 128)))
-                (local.set $q (i32.sub (local.get $q) (i32.const 1)))
-                (br_if $steps4 (local.get $q)))))
-          (local.set $q (i32.and (local.get $kc) (i32.const 3)))
-          (if (local.get $q)
-            (then
-              (loop $steps1
-                  (local.set $b0 (v128.load offset=0 (local.get $bp)))
-                  (local.set $b1 (v128.load offset=16 (local.get $bp)))
-                  (local.set $s (v128.load32_splat offset=0 (local.get $a0)))
-                  (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
-                  (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
-                  (local.set $s (v128.load32_splat offset=0 (local.get $a1)))
-                  (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
-                  (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
-                  (local.set $s (v128.load32_splat offset=0 (local.get $a2)))
-                  (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
-                  (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
-                  (local.set $s (v128.load32_splat offset=0 (local.get $a3)))
-                  (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
-                  (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
-                (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
-                (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
-                (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
-                (local.set $a3 (i32.add (local.get $a3) (i32.const 4)))
-                (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
-                (local.set $q (i32.sub (local.get $q) (i32.const 1)))
-                (br_if $steps1 (local.get $q)))))
-          (local.set $cols (i32.sub (local.get $n) (i32.shl (local.get $p) (i32.const 3))))
-          (local.set $cp
-            (i32.add (local.get $c)
-              (i32.add (i32.mul (local.get $i) (local.get $rowBytes)) (i32.shl (local.get $p) (i32.const 5)))))
-          (if (i32.and (i32.ge_u (local.get $rows) (i32.const 4)) (i32.ge_u (local.get $cols) (i32.const 8)))
-            (then
-              ;; A whole tile: straight into C.
-              (if (local.get $add)
-                (then
-                  (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $cp))))
-                  (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $cp))))
-                  (local.set $j (i32.add (local.get $cp) (local.get $rowBytes)))
-                  (local.set $c10 (f32x4.add (local.get $c10) (v128.load (local.get $j))))
-                  (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $j))))
-                  (local.set $j (i32.add (local.get $j) (local.get $rowBytes)))
-                  (local.set $c20 (f32x4.add (local.get $c20) (v128.load (local.get $j))))
-                  (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $j))))
-                  (local.set $j (i32.add (local.get $j) (local.get $rowBytes)))
-                  (local.set $c30 (f32x4.add (local.get $c30) (v128.load (local.get $j))))
-                  (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $j))))))
-              (v128.store (local.get $cp) (local.get $c00))
-              (v128.store offset=16 (local.get $cp) (local.get $c01))
-              (local.set $j (i32.add (local.get $cp) (local.get $rowBytes)))
-              (v128.store (local.get $j) (local.get $c10))
-              (v128.store offset=16 (local.get $j) (local.get $c11))
-              (local.set $j (i32.add (local.get $j) (local.get $rowBytes)))
-              (v128.store (local.get $j) (local.get $c20))
-              (v128.store offset=16 (local.get $j) (local.get $c21))
-              (local.set $j (i32.add (local.get $j) (local.get $rowBytes)))
-              (v128.store (local.get $j) (local.get $c30))
-              (v128.store offset=16 (local.get $j) (local.get $c31)))
-            (else
-              ;; An edge tile: through the tile at scratch's end, then the rows and columns inside C.
-              (v128.store (local.get $tile) (local.get $c00))
-              (v128.store offset=16 (local.get $tile) (local.get $c01))
-              (v128.store offset=32 (local.get $tile) (local.get $c10))
-              (v128.store offset=48 (local.get $tile) (local.get $c11))
-              (v128.store offset=64 (local.get $tile) (local.get $c20))
-              (v128.store offset=80 (local.get $tile) (local.get $c21))
-              (v128.store offset=96 (local.get $tile) (local.get $c30))
-              (v128.store offset=112 (local.get $tile) (local.get $c31))
-              (if (i32.gt_u (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
-              (if (i32.gt_u (local.get $cols) (i32.const 8)) (then (local.set $cols (i32.const 8))))
-              (local.set $r (i32.const 0))
-              (loop $edgeRows
-                (local.set $q (i32.const 0))
-                (loop $edgeCols
-                  (local.set $src
-                    (i32.add (local.get $tile)
-                      (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $q)) (i32.const 2))))
-                  (local.set $dst
-                    (i32.add (i32.add (local.get $cp) (i32.mul (local.get $r) (local.get $rowBytes)))
-                      (i32.shl (local.get $q) (i32.const 2))))
-                  (local.set $v (f32.load (local.get $src)))
-                  (if (local.get $add) (then (local.set $v (f32.add (f32.load (local.get $dst)) (local.get $v)))))
-                  (f32.store (local.get $dst) (local.get $v))
-                  (local.set $q (i32.add (local.get $q) (i32.const 1)))
-                  (br_if $edgeCols (i32.lt_u (local.get $q) (local.get $cols))))
-                (local.set $r (i32.add (local.get $r) (i32.const 1)))
-                (br_if $edgeRows (i32.lt_u (local.get $r) (local.get $rows))))))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (br_if $coltiles (i32.lt_u (local.get $p) (local.get $panels))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br_if $rowtiles (i32.lt_u (local.get $i) (local.get $m))))
-      (local.set $k0 (i32.add (local.get $k0) (local.get $kc)))
-      (br_if $kblock (i32.lt_u (local.get $k0) (local.get $k)))))
+        (memory.fill (local.get $x) (i32.const 0)
+          (i32.mul (i32.mul (i32.mul (local.get $n) (local.get $h)) (local.get $w)) (local.get $px)))))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $n) (local.get $oh)) (local.get $ow))) (then (return)))
+    (local.set $dst (local.get $p))
+    (local.set $b (i32.const 0))
+    (loop $batch
+      (local.set $y (i32.const 0))
+      (loop $rows
+        (local.set $xo (i32.const 0))
+        (loop $cols
+          ;; Filter columns j in [jlo, jhi) fall inside X.
+          (local.set $x0 (i32.sub (i32.mul (local.get $xo) (local.get $sw)) (local.get $pl)))
+          (local.set $jlo (select (i32.sub (i32.const 0) (local.get $x0)) (i32.const 0)
+            (i32.lt_s (local.get $x0) (i32.const 0))))
+          (local.set $jhi (i32.sub (local.get $w) (local.get $x0)))
+          (if (i32.gt_s (local.get $jhi) (local.get $kw)) (then (local.set $jhi (local.get $kw))))
+          (if (i32.lt_s (local.get $jhi) (local.get $jlo)) (then (local.set $jhi (local.get $jlo))))
+          (local.set $i (i32.const 0))
+          (loop $taps
+            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $pt)) (local.get $i)))
+            (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $h)))
+              (then
+                (local.set $src
+                  (i32.add (local.get $x)
+                    (i32.mul
+                      (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy)) (local.get $w))
+                        (i32.add (local.get $x0) (local.get $jlo)))
+                      (local.get $px))))
+                (if (local.get $backward)
+                  (then
+                    (call $addTo (local.get $src) (i32.add (local.get $dst) (i32.mul (local.get $jlo) (local.get $px)))
+                      (i32.mul (i32.sub (local.get $jhi) (local.get $jlo)) (local.get $px))))
+                  (else
+                    (memory.fill (local.get $dst) (i32.const 0) (i32.mul (local.get $jlo) (local.get $px)))
+                    (call $copy (i32.add (local.get $dst) (i32.mul (local.get $jlo) (local.get $px))) (local.get $src)
+                      (i32.mul (i32.sub (local.get $jhi) (local.get $jlo)) (local.get $px)))
+                    (memory.fill (i32.add (local.get $dst) (i32.mul (local.get $jhi) (local.get $px))) (i32.const 0)
+                      (i32.mul (i32.sub (local.get $kw) (local.get $jhi)) (local.get $px))))))
+              (else
+                (if (i32.eqz (local.get $backward))
+                  (then (memory.fill (local.get $dst) (i32.const 0) (local.get $run))))))
+            (local.set $dst (i32.add (local.get $dst) (local.get $run)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $taps (i32.lt_u (local.get $i) (local.get $kh))))
+          (local.set $xo (i32.add (local.get $xo) (i32.const 1)))
+          (br_if $cols (i32.lt_u (local.get $xo) (local.get $ow))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $y) (local.get $oh))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $batch (i32.lt_u (local.get $b) (local.get $n)))))
 )

@@ -1,0 +1,97 @@
+import { conv2d, engine, liveTensors, type Tensor, tensor4d, useBackend } from '@neurite/core';
+import { describeBackends, expectClose, floats } from '@neurite/core/testing';
+import { describe, expect, it } from 'vitest';
+import {
+  type ConvCase,
+  conv2dFilterGradReference,
+  conv2dInputGradReference,
+  conv2dReference,
+  convGeometry,
+} from '../../test/reference.js';
+
+// wasm's Conv2D runs on Neurite's matrix product (im2col, then P x W); the same grid on every backend.
+const grid: ConvCase[] = [];
+for (const stride of [1, 2])
+  for (const pad of ['same', 'valid'] as const)
+    for (const inChannels of [1, 3, 32])
+      for (const batch of [1, 7])
+        grid.push({ batch, height: 9, width: 8, inChannels, outChannels: 5, kernel: [3, 3], stride, pad });
+grid.push({ batch: 2, height: 7, width: 10, inChannels: 4, outChannels: 3, kernel: [2, 5], stride: 2, pad: 'valid' });
+grid.push({ batch: 2, height: 6, width: 6, inChannels: 2, outChannels: 4, kernel: [5, 3], stride: 2, pad: 'same' });
+// 1x1 stride 1 reads X as P directly; a stride that leaves rows unread; a filter as large as the image.
+grid.push({ batch: 3, height: 5, width: 5, inChannels: 6, outChannels: 2, kernel: [1, 1], stride: 1, pad: 'valid' });
+grid.push({ batch: 2, height: 6, width: 5, inChannels: 16, outChannels: 33, kernel: [1, 1], stride: 1, pad: 'same' });
+grid.push({ batch: 3, height: 10, width: 11, inChannels: 2, outChannels: 40, kernel: [3, 3], stride: 3, pad: 'valid' });
+grid.push({ batch: 2, height: 4, width: 4, inChannels: 3, outChannels: 17, kernel: [4, 4], stride: 1, pad: 'valid' });
+// conv2 of the MNIST CNN at a small batch: 288 deep, 64 wide.
+grid.push({
+  batch: 2,
+  height: 13,
+  width: 13,
+  inChannels: 32,
+  outChannels: 64,
+  kernel: [3, 3],
+  stride: 1,
+  pad: 'valid',
+});
+
+const label = (c: ConvCase) =>
+  `x[${c.batch},${c.height},${c.width},${c.inChannels}] k${c.kernel.join('x')}->${c.outChannels} s${c.stride} ${c.pad}`;
+
+await describeBackends('Conv2D', (backend) => {
+  for (const c of grid) {
+    it(`matches the float64 reference: ${label(c)}`, async () => {
+      const xv = floats(c.batch * c.height * c.width * c.inChannels, 11);
+      const wv = floats(c.kernel[0] * c.kernel[1] * c.inChannels * c.outChannels, 12);
+      const x = tensor4d(xv, [c.batch, c.height, c.width, c.inChannels]);
+      const w = tensor4d(wv, [...c.kernel, c.inChannels, c.outChannels]);
+      const before = liveTensors();
+      const y = conv2d(x, w, c.stride, c.pad);
+      const { oh, ow } = convGeometry(c);
+      expect(y.shape).toEqual([c.batch, oh, ow, c.outChannels]);
+      // Sums of up to 5*5*32 products of values in [-1, 1): scale the tolerance with that count.
+      expectClose(await y.data(), conv2dReference(c, xv, wv), backend, 10);
+      y.dispose();
+      const after = liveTensors();
+      expect(after.tensors).toBe(before.tensors);
+      expect(after.dataIds).toBe(before.dataIds);
+      x.dispose();
+      w.dispose();
+    });
+  }
+});
+
+describe('wasm convolutions on batches whose patches pass 32 MiB (a slice of images at a time)', () => {
+  // 60 images of 32x32x16 under a 3x3 filter: 147,456 patch floats an image, so 56 fit in one slice.
+  const c: ConvCase = {
+    batch: 60,
+    height: 32,
+    width: 32,
+    inChannels: 16,
+    outChannels: 4,
+    kernel: [3, 3],
+    stride: 1,
+    pad: 'same',
+  };
+  const run = (name: string, inputs: Record<string, Tensor>, attrs: Record<string, unknown>) =>
+    engine().runKernel(name, inputs, attrs as never) as Tensor;
+
+  it('Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput match the float64 reference', async () => {
+    await useBackend('wasm');
+    const xv = floats(c.batch * c.height * c.width * c.inChannels, 13);
+    const wv = floats(3 * 3 * c.inChannels * c.outChannels, 14);
+    const dyv = floats(c.batch * c.height * c.width * c.outChannels, 15);
+    const x = tensor4d(xv, [c.batch, c.height, c.width, c.inChannels]);
+    const w = tensor4d(wv, [3, 3, c.inChannels, c.outChannels]);
+    const dy = tensor4d(dyv, [c.batch, c.height, c.width, c.outChannels]);
+    const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
+    const y = run('Conv2D', { x, filter: w }, attrs);
+    expectClose(await y.data(), conv2dReference(c, xv, wv), 'wasm', 10);
+    const dw = run('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [3, 3, c.inChannels, c.outChannels] });
+    // dW sums 60*32*32 products: float32's rounding grows with the count.
+    expectClose(await dw.data(), conv2dFilterGradReference(c, xv, dyv), 'wasm', 200);
+    const dx = run('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape });
+    expectClose(await dx.data(), conv2dInputGradReference(c, dyv, wv), 'wasm', 10);
+    for (const t of [x, w, dy, y, dw, dx]) t.dispose();
+  });
+});
