@@ -11,13 +11,17 @@ export interface GemmTile {
   cols: number;
 }
 
-/** The tile this runtime runs fastest: 5x16 where V8's revectorizer is on, 4x8 elsewhere. */
+/** The tile this runtime runs fastest: 6x16 where V8's revectorizer is on, 4x8 elsewhere. */
 export function gemmTile(): GemmTile {
-  return wideTiles() ? { rows: 5, cols: 16 } : { rows: 4, cols: 8 };
+  return wideTiles() ? { rows: 6, cols: 16 } : { rows: 4, cols: 8 };
 }
 
 function gemmFunc(simd: SimdKernels, tile: GemmTile): GemmFunc {
-  return tile.cols === 16 ? simd.gemm5x16 : simd.gemm4x8;
+  if (tile.cols !== 16) return simd.gemm4x8;
+  if (!simd.gemm6x16) {
+    throw new NeuriteError('gemm: the 6x16 tile needs Node 24 with V8 revectorizing (NEURITE_WASM_REVECTORIZE unset).');
+  }
+  return simd.gemm6x16;
 }
 
 /** The floats of scratch the kernel needs: B in panels of tile.cols columns (zero past n), and one tile. */

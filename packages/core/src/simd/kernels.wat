@@ -139,7 +139,7 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $batch (i32.lt_u (local.get $b) (local.get $n)))))
 
-  ;; The matrix products (gemm4x8, gemm5x16) are made by gemm-wat.mjs and spliced in here by build-simd.mjs.
+  ;; The 4x8 matrix product (gemm4x8) is made by gemm-wat.mjs and spliced in here by build-simd.mjs.
   ;; @gemm
 
   ;; Copies bytes (a multiple of 4) from src to dst, 16 at a time, then 4. The runs of im2col are a

@@ -1,4 +1,4 @@
-import { KERNELS_WASM } from './kernels_wasm.js';
+import { KERNELS_WASM, KERNELS_WIDE_WASM } from './kernels_wasm.js';
 
 /** The exports of kernels.wat. Pointers are byte offsets into tfjs's wasm memory. */
 export interface SimdKernels {
@@ -28,7 +28,8 @@ export interface SimdKernels {
     co: number,
   ): void;
   gemm4x8: GemmFunc;
-  gemm5x16: GemmFunc;
+  /** The wide tile, where V8 revectorizes (see wideTiles). */
+  gemm6x16?: GemmFunc;
   im2col(
     x: number,
     p: number,
@@ -65,12 +66,13 @@ export type GemmFunc = (
 ) => void;
 
 /**
- * V8's revectorizer (Node 24 and later) fuses pairs of 128-bit wasm SIMD operations into 256-bit AVX
- * ones; the 5x16 matrix tile is written for it and runs 1.5-1.8x faster than the 4x8 one with it. It is
- * a V8 flag, set here before Neurite's module compiles. V8 reads it whenever it optimizes a wasm function,
- * so tfjs's own wasm code is compiled with it from then on too; the tests run on Node 24 for that reason.
- * NEURITE_WASM_REVECTORIZE=0 leaves it off. Node 22 takes the flag but does not vectorize such loops, and
- * Node 20 has none; browsers give scripts no way to set V8 flags.
+ * V8's revectorizer (Node 24 and later) fuses pairs of 128-bit wasm SIMD operations on neighbouring
+ * 16 bytes into 256-bit AVX ones. The 6x16 matrix tile of the wide module is written for it, with
+ * relaxed-SIMD multiply-adds (FMA there); on conv2's products it runs 2.2-2.5x faster than the 4x8 tile
+ * without the flag. The flag is set here, before Neurite's modules compile. V8 reads it whenever it
+ * optimizes a wasm function, so tfjs's own wasm code is compiled with it from then on too: the core and
+ * model tests run on Node 24 for that reason. NEURITE_WASM_REVECTORIZE=0 leaves it off. Node 22 takes the
+ * flag but does not vectorize such loops, Node 20 has none, and browsers let no script set V8 flags.
  */
 function enableRevectorize(): boolean {
   const proc = (globalThis as { process?: NodeLikeProcess }).process;
@@ -88,12 +90,30 @@ interface NodeLikeProcess {
   getBuiltinModule?: (id: string) => unknown;
 }
 
-let wide: boolean | undefined;
+let wide: WebAssembly.Module | null | undefined;
 
-/** Whether the wide (5x16) matrix tile is the one to use: V8's revectorizer is on. */
-export function wideTiles(): boolean {
-  wide ??= enableRevectorize();
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+}
+
+/** The wide module where V8 revectorizes and compiles relaxed SIMD, else null. */
+function wideModule(): WebAssembly.Module | null {
+  if (wide === undefined) {
+    wide = null;
+    if (enableRevectorize()) {
+      try {
+        wide = new WebAssembly.Module(decode(KERNELS_WIDE_WASM));
+      } catch {
+        wide = null; // no relaxed SIMD in this runtime
+      }
+    }
+  }
   return wide;
+}
+
+/** Whether the wide (6x16) matrix tile is the one to use: V8's revectorizer is on and the module compiled. */
+export function wideTiles(): boolean {
+  return wideModule() !== null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's emscripten module and data map are not in tfjs's public types.
@@ -115,15 +135,21 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
   const known = instances.get(memory);
   if (known) return known;
   if (compiled === undefined) {
-    wideTiles(); // before the module compiles
+    wideModule(); // sets V8's flag before the base module compiles
     try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM), (ch) => ch.charCodeAt(0)));
+      compiled = new WebAssembly.Module(decode(KERNELS_WASM));
     } catch {
       compiled = null; // no SIMD in this runtime
     }
   }
   if (!compiled) return null;
-  const kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
+  const kernels = { ...new WebAssembly.Instance(compiled, { env: { memory } }).exports } as unknown as SimdKernels;
+  const wideCode = wideModule();
+  if (wideCode) {
+    kernels.gemm6x16 = (
+      new WebAssembly.Instance(wideCode, { env: { memory } }).exports as { gemm6x16: GemmFunc }
+    ).gemm6x16;
+  }
   instances.set(memory, kernels);
   return kernels;
 }
