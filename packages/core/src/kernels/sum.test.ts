@@ -81,6 +81,21 @@ await describeBackends('Sum', (backend) => {
       s.dispose();
     });
 
+    it('sums in float64 on rows a multiple of 4 long too (wasm: the SIMD loop), across its blocks of 32 rows', async () => {
+      // Column j: 2^24, then 68 ones, then -2^24 (70 rows: three blocks), plus j.
+      const values = new Float32Array(70 * 8);
+      for (let r = 0; r < 70; r++)
+        for (let j = 0; j < 8; j++)
+          values[r * 8 + j] = (r === 0 ? 2 ** 24 : r === 69 ? -(2 ** 24) : 1) + (r === 1 ? j : 0);
+      const x = tensor(values, [70, 8]);
+      const s = x.sum(0);
+      expect(Array.from(await s.data())).toEqual([68, 69, 70, 71, 72, 73, 74, 75]);
+      const empty = tensor([], [0, 4]);
+      const e = empty.sum(0);
+      expect(Array.from(await e.data())).toEqual([0, 0, 0, 0]);
+      for (const t of [x, s, empty, e]) t.dispose();
+    });
+
     // tfjs 4.22's wasm kernel returns uninitialised memory here, and its webgpu kernel cannot make an
     // empty buffer; Neurite's kernel returns zeros.
     it('sums an empty leading axis to zeros', async () => {

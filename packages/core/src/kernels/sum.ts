@@ -1,5 +1,6 @@
 import * as tf from '#tfjs';
 import { requireStockKernel } from '../internal/stock_kernels.js';
+import { heapOffset, simdKernels } from '../simd/module.js';
 
 interface SumAttrs {
   axis: number | number[];
@@ -80,7 +81,8 @@ const stock = (backendName: string) => requireStockKernel('Sum', backendName);
 
 /**
  * Sum for wasm: the leading-axes case summed straight on the wasm heap (about 6x tfjs's transpose and
- * reduce for a conv bias gradient); every other case goes to tfjs's kernel.
+ * reduce for a conv bias gradient), by Neurite's SIMD loop where rows are a multiple of 4 long and by
+ * sumRows otherwise; every other case goes to tfjs's kernel.
  */
 export const wasmSum: tf.KernelConfig = {
   kernelName: 'Sum',
@@ -95,6 +97,18 @@ export const wasmSum: tf.KernelConfig = {
     // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's heap accessors are not in tfjs's public types.
     const wasm = args.backend as any;
     const out = wasm.makeOutput(outShape(x, attrs, block.k), 'float32');
+    const simd = block.inner % 4 === 0 ? simdKernels(wasm) : null;
+    if (simd) {
+      // Neurite's SIMD loop (kernels.wat), with float64 totals in a scratch of inner doubles.
+      const acc = wasm.makeOutput([2 * block.inner], 'float32');
+      try {
+        const at = (t: tf.TensorInfo) => heapOffset(wasm, t.dataId);
+        simd.sumRows(at(x), block.outer, block.inner, at(out), at(acc));
+      } finally {
+        wasm.disposeData(acc.dataId);
+      }
+      return out;
+    }
     // Views into the wasm heap: take them after makeOutput, which may grow (and move) the heap.
     sumRows(wasm.typedArrayFromHeap(x), block.outer, block.inner, wasm.typedArrayFromHeap(out));
     return out;

@@ -139,6 +139,53 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $batch (i32.lt_u (local.get $b) (local.get $n)))))
 
+  ;; out[j] = sum over rows r < outer of x[r*inner + j], inner a multiple of 4, summed in float64 as the
+  ;; JavaScript loop it replaces does: four columns at a time in two f64x2 sums, over blocks of 32 rows
+  ;; (a block of the rows stays in cache while its columns are summed), carried between blocks at acc
+  ;; (inner doubles).
+  (func (export "sumRows") (param $x i32) (param $outer i32) (param $inner i32) (param $out i32) (param $acc i32)
+    (local $rowBytes i32) (local $r0 i32) (local $rows i32) (local $j i32) (local $p i32) (local $q i32)
+    (local $v v128) (local $lo v128) (local $hi v128) (local $d i32)
+    (local.set $rowBytes (i32.shl (local.get $inner) (i32.const 2)))
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (local.get $inner) (i32.const 3)))
+    (local.set $r0 (i32.const 0))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $r0) (local.get $outer)))
+        (local.set $rows (i32.sub (local.get $outer) (local.get $r0)))
+        (if (i32.gt_u (local.get $rows) (i32.const 32)) (then (local.set $rows (i32.const 32))))
+        (local.set $j (i32.const 0))
+        (loop $cols
+          (local.set $p (i32.add (local.get $x)
+            (i32.add (i32.mul (local.get $r0) (local.get $rowBytes)) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $d (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 3))))
+          (local.set $lo (v128.load (local.get $d)))
+          (local.set $hi (v128.load offset=16 (local.get $d)))
+          (local.set $q (local.get $rows))
+          (loop $down
+            (local.set $v (v128.load (local.get $p)))
+            (local.set $lo (f64x2.add (local.get $lo) (f64x2.promote_low_f32x4 (local.get $v))))
+            (local.set $hi (f64x2.add (local.get $hi)
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (local.set $q (i32.sub (local.get $q) (i32.const 1)))
+            (br_if $down (local.get $q)))
+          (v128.store (local.get $d) (local.get $lo))
+          (v128.store offset=16 (local.get $d) (local.get $hi))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br_if $cols (i32.lt_u (local.get $j) (local.get $inner))))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+        (br $blocks)))
+    (local.set $j (i32.const 0))
+    (loop $write
+      (local.set $d (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 3))))
+      (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (v128.load (local.get $d)))
+          (f32x4.demote_f64x2_zero (v128.load offset=16 (local.get $d)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br_if $write (i32.lt_u (local.get $j) (local.get $inner)))))
+
   ;; The 4x8 matrix product (gemm4x8) is made by gemm-wat.mjs and spliced in here by build-simd.mjs.
   ;; @gemm
 

@@ -27,6 +27,7 @@ export interface SimdKernels {
     fw: number,
     co: number,
   ): void;
+  sumRows(x: number, outer: number, inner: number, out: number, acc: number): void;
   gemm4x8: GemmFunc;
   /** The wide tile, where V8 revectorizes (see wideTiles). */
   gemm6x16?: GemmFunc;
