@@ -4,7 +4,7 @@
 // alike. Run by `pnpm build`; src/simd/simd.test.ts checks the committed file matches the .wat.
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
-import { gemmWat } from './gemm-wat.mjs';
+import { convFilterGradC1Wat, convForwardC1Wat, gemmWat } from './gemm-wat.mjs';
 
 /**
  * The matrix products (see gemm-wat.mjs). The base module holds the hand-written kernels and the 4x8
@@ -23,14 +23,26 @@ function toBase64(wabt, name, source, features) {
   return Buffer.from(buffer).toString('base64');
 }
 
-const products = (gemms) => gemms.map((g) => gemmWat(g.name, g.rows, g.cols, g)).join('\n');
+/** The one-channel filter gradient (gemm-wat.mjs convFilterGradC1Wat): 3 taps by 8 or 16 channels. */
+export const BASE_C1 = [{ name: 'convFilterGradC1x8', rows: 3, cols: 8 }];
+export const WIDE_C1 = [{ name: 'convFilterGradC1x16', rows: 3, cols: 16, fma: true }];
+/** The one-channel forward convolution (convForwardC1Wat): 4 positions by 8 channels, or 6 by 16. */
+export const BASE_FWD_C1 = [{ name: 'convC1x8', rows: 4, cols: 8 }];
+export const WIDE_FWD_C1 = [{ name: 'convC1x16', rows: 6, cols: 16, fma: true }];
+
+const products = (gemms, c1, fwd) =>
+  [
+    ...gemms.map((g) => gemmWat(g.name, g.rows, g.cols, g)),
+    ...c1.map((g) => convFilterGradC1Wat(g.name, g.rows, g.cols, g)),
+    ...fwd.map((g) => convForwardC1Wat(g.name, g.rows, g.cols, g)),
+  ].join('\n');
 
 export async function compileSimd() {
   const wabt = await wabtInit();
   const written = readFileSync(new URL('./src/simd/kernels.wat', import.meta.url), 'utf8');
   if (!written.includes(';; @gemm\n')) throw new Error('kernels.wat has lost its ;; @gemm line');
-  const base = written.replace(';; @gemm\n', `${products(BASE_GEMMS)}\n`);
-  const wide = `(module\n  (import "env" "memory" (memory 1))\n${products(WIDE_GEMMS)}\n)\n`;
+  const base = written.replace(';; @gemm\n', `${products(BASE_GEMMS, BASE_C1, BASE_FWD_C1)}\n`);
+  const wide = `(module\n  (import "env" "memory" (memory 1))\n${products(WIDE_GEMMS, WIDE_C1, WIDE_FWD_C1)}\n)\n`;
   return {
     base: toBase64(wabt, 'kernels.wat', base, { simd: true, bulk_memory: true }),
     wide: toBase64(wabt, 'kernels-wide.wat', wide, { simd: true, relaxed_simd: true }),

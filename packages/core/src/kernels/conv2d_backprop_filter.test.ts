@@ -27,13 +27,17 @@ grid.push({ batch: 2, height: 5, width: 9, inChannels: 1, outChannels: 16, kerne
 grid.push({ batch: 3, height: 10, width: 11, inChannels: 2, outChannels: 40, kernel: [3, 3], stride: 3, pad: 'valid' });
 grid.push({ batch: 2, height: 8, width: 8, inChannels: 2, outChannels: 35, kernel: [3, 3], stride: 1, pad: 'same' });
 
-// wasm's SIMD kernel takes one-channel inputs with stride 1, valid padding and co a multiple of 4 (the
+// wasm's SIMD kernels take one-channel inputs with stride 1, valid padding and co a multiple of 4 (the
 // first layer of a CNN on grey images): square, wide and 1x1 kernels, one image and several.
 for (const [kernel, outChannels, batch] of [
   [[3, 3], 32, 7],
   [[3, 3], 4, 1],
   [[2, 5], 8, 3],
   [[1, 1], 12, 2],
+  // The register-tiled kernels: 16 channels (Node 24) and 8, filter widths past a group of 3 taps.
+  [[1, 5], 16, 2],
+  [[2, 2], 24, 2],
+  [[4, 4], 48, 3],
 ] as const)
   grid.push({ batch, height: 12, width: 10, inChannels: 1, outChannels, kernel: [...kernel], stride: 1, pad: 'valid' });
 

@@ -61,9 +61,20 @@ function simdOneChannel(
   // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's makeOutput is not in tfjs's public types.
   const wasm = backend as any;
   const dw: tf.TensorInfo = wasm.makeOutput([fh, fw, 1, co], 'float32');
+  const at = (t: tf.TensorInfo) => heapOffset(wasm, t.dataId);
+  // Registers over each image's positions (gemm-wat.mjs), 16 channels at a time where V8 revectorizes.
+  const tiled =
+    simd.convFilterGradC1x16 && co % 16 === 0
+      ? simd.convFilterGradC1x16
+      : co % 8 === 0
+        ? simd.convFilterGradC1x8
+        : null;
+  if (tiled) {
+    tiled(at(x), at(dy), at(dw), info.batchSize, h, w, oh, ow, fh, fw, co);
+    return dw;
+  }
   const scratch: tf.TensorInfo = wasm.makeOutput([fh * fw * co], 'float32');
   try {
-    const at = (t: tf.TensorInfo) => heapOffset(wasm, t.dataId);
     simd.convFilterGradC1(at(x), at(dy), at(dw), at(scratch), info.batchSize, h, w, oh, ow, fh, fw, co);
   } finally {
     wasm.disposeData(scratch.dataId);

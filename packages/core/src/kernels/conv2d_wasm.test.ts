@@ -23,6 +23,16 @@ grid.push({ batch: 3, height: 5, width: 5, inChannels: 6, outChannels: 2, kernel
 grid.push({ batch: 2, height: 6, width: 5, inChannels: 16, outChannels: 33, kernel: [1, 1], stride: 1, pad: 'same' });
 grid.push({ batch: 3, height: 10, width: 11, inChannels: 2, outChannels: 40, kernel: [3, 3], stride: 3, pad: 'valid' });
 grid.push({ batch: 2, height: 4, width: 4, inChannels: 3, outChannels: 17, kernel: [4, 4], stride: 1, pad: 'valid' });
+// One-channel first layers (wasm's register-tiled kernel where co is a multiple of 8): rows of 7 and 12
+// positions against groups of 4 and 6, 8 to 48 channels, filters wider than tall and 1x1.
+for (const [kernel, outChannels, width] of [
+  [[3, 3], 32, 9],
+  [[2, 5], 8, 16],
+  [[1, 1], 16, 7],
+  [[4, 4], 24, 10],
+  [[3, 3], 48, 14],
+] as const)
+  grid.push({ batch: 3, height: 8, width, inChannels: 1, outChannels, kernel: [...kernel], stride: 1, pad: 'valid' });
 // conv2 of the MNIST CNN at a small batch: 288 deep, 64 wide.
 grid.push({
   batch: 2,

@@ -28,6 +28,12 @@ export interface SimdKernels {
     co: number,
   ): void;
   sumRows(x: number, outer: number, inner: number, out: number, acc: number): void;
+  /** The one-channel filter gradient on 3 taps x 8 channels (co a multiple of 8); 16 in the wide module. */
+  convFilterGradC1x8: ConvFilterGradC1;
+  convFilterGradC1x16?: ConvFilterGradC1;
+  /** The one-channel forward convolution, 4 positions x 8 channels (co a multiple of 8); 6 x 16 wide. */
+  convC1x8: ConvFilterGradC1;
+  convC1x16?: ConvFilterGradC1;
   gemm4x8: GemmFunc;
   /** The wide tile, where V8 revectorizes (see wideTiles). */
   gemm6x16?: GemmFunc;
@@ -49,6 +55,21 @@ export interface SimdKernels {
     backward: number,
   ): void;
 }
+
+/** (x, dy, dw, ...) for the filter gradient; (x, w, y, ...) for the forward convolution. */
+export type ConvFilterGradC1 = (
+  x: number,
+  dy: number,
+  dw: number,
+  n: number,
+  h: number,
+  w: number,
+  oh: number,
+  ow: number,
+  fh: number,
+  fw: number,
+  co: number,
+) => void;
 
 /** C (+)= A x B; A's element (r, q) at a + r*ars + q*acs, B's (q, j) at b + q*brs + j*bcs, all in bytes. */
 export type GemmFunc = (
