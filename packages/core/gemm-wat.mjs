@@ -1,9 +1,11 @@
 // The WebAssembly text of Neurite's matrix product, one function per register tile, spliced into
 // kernels.wat by build-simd.mjs (the tiles differ only in size, so they are written once, here).
 //
-//   <name>(a, b, c, scratch, m, k, n, accumulate, ars, acs, brs, bcs)
+//   <name>(a, b, c, scratch, m, k, n, accumulate, ars, acs, brs, bcs, bias, act)
 //   C[m, n] (+)= A[m, k] x B[k, n]; A's element (r, q) at a + r*ars + q*acs, B's (q, j) at b + q*brs + j*bcs
-//   (byte strides: a transposed operand is a stride swap). C is row-major and dense.
+//   (byte strides: a transposed operand is a stride swap). C is row-major and dense. An epilogue on the
+//   finished sums: act bit 1 adds bias[j] (n floats at bias) to column j, bit 2 then clamps at 0 (ReLU);
+//   k must be at least 1 for it.
 //
 // B is first copied into panels of NR columns (zero past n), each k rows of NR floats, at scratch; the
 // MR x NR tile after the panels takes the sums of edge tiles. scratch needs ceil(n/NR)*NR*k + MR*NR
@@ -30,7 +32,8 @@ export function gemmWat(name, MR, NR, { fma = false, unroll = 1 } = {}) {
   e(`(func (export "${name}")
     (param $a i32) (param $b i32) (param $c i32) (param $scratch i32)
     (param $m i32) (param $k i32) (param $n i32) (param $accumulate i32)
-    (param $ars i32) (param $acs i32) (param $brs i32) (param $bcs i32)
+    (param $ars i32) (param $acs i32) (param $brs i32) (param $bcs i32) (param $bias i32) (param $act i32)
+    (local $epi i32) (local $bcol i32)
     (local $panels i32) (local $panelBytes i32) (local $tile i32) (local $rowBytes i32)
     (local $p i32) (local $j i32) (local $cols i32) (local $src i32) (local $dst i32)
     (local $blocks i32) (local $kc i32) (local $k0 i32) (local $add i32)
@@ -88,6 +91,8 @@ export function gemmWat(name, MR, NR, { fma = false, unroll = 1 } = {}) {
       (if (i32.gt_u (local.get $kc) (i32.sub (local.get $k) (local.get $k0)))
         (then (local.set $kc (i32.sub (local.get $k) (local.get $k0)))))
       (local.set $add (i32.or (local.get $accumulate) (i32.ne (local.get $k0) (i32.const 0))))
+      ;; The epilogue (act: 1 adds bias[j] to column j, 2 then takes max(0, .)) runs with the last block.
+      (local.set $epi (select (local.get $act) (i32.const 0) (i32.ge_u (i32.add (local.get $k0) (local.get $kc)) (local.get $k))))
       (local.set $i (i32.const 0))
       (loop $rowtiles
         (local.set $rows (i32.sub (local.get $m) (local.get $i)))
@@ -152,6 +157,19 @@ export function gemmWat(name, MR, NR, { fma = false, unroll = 1 } = {}) {
         `                (local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (v128.load offset=${16 * v} (local.get $w${r}))))`,
       );
   e(`              ))`);
+  e(`              (if (i32.and (local.get $epi) (i32.const 1)) (then
+                (local.set $bcol (i32.add (local.get $bias) (i32.mul (local.get $p) (i32.const ${NR * 4}))))`);
+  for (let v = 0; v < V; v++) e(`                (local.set $b${v} (v128.load offset=${16 * v} (local.get $bcol)))`);
+  for (let r = 0; r < MR; r++)
+    for (let v = 0; v < V; v++)
+      e(`                (local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (local.get $b${v})))`);
+  e(`              ))
+              (if (i32.and (local.get $epi) (i32.const 2)) (then
+                (local.set $s (v128.const i32x4 0 0 0 0))`);
+  for (let r = 0; r < MR; r++)
+    for (let v = 0; v < V; v++)
+      e(`                (local.set $c${r}_${v} (f32x4.max (local.get $c${r}_${v}) (local.get $s)))`);
+  e(`              ))`);
   for (let r = 0; r < MR; r++)
     for (let v = 0; v < V; v++)
       e(`              (v128.store offset=${16 * v} (local.get $w${r}) (local.get $c${r}_${v}))`);
@@ -170,6 +188,10 @@ export function gemmWat(name, MR, NR, { fma = false, unroll = 1 } = {}) {
                   (local.set $dst (i32.add (i32.add (local.get $cp) (i32.mul (local.get $r) (local.get $rowBytes))) (i32.shl (local.get $q) (i32.const 2))))
                   (local.set $v (f32.load (local.get $src)))
                   (if (local.get $add) (then (local.set $v (f32.add (f32.load (local.get $dst)) (local.get $v)))))
+                  (if (i32.and (local.get $epi) (i32.const 1)) (then
+                    (local.set $v (f32.add (local.get $v)
+                      (f32.load (i32.add (local.get $bias) (i32.shl (i32.add (i32.mul (local.get $p) (i32.const ${NR})) (local.get $q)) (i32.const 2))))))))
+                  (if (i32.and (local.get $epi) (i32.const 2)) (then (local.set $v (f32.max (local.get $v) (f32.const 0)))))
                   (f32.store (local.get $dst) (local.get $v))
                   (local.set $q (i32.add (local.get $q) (i32.const 1)))
                   (br_if $edgeCols (i32.lt_u (local.get $q) (local.get $cols))))
@@ -291,7 +313,8 @@ export function convFilterGradC1Wat(name, MR, NR, { fma = false } = {}) {
  * MR*NR/4 multiply-adds. Positions past the row's end in its last group are computed on the group's
  * first position and not stored.
  *
- *   <name>(x, w, y, n, h, wd, oh, ow, fh, fw, co), co a multiple of NR
+ *   <name>(x, w, y, n, h, wd, oh, ow, fh, fw, co, bias, act), co a multiple of NR; act as for the gemm
+ *   (bit 1 adds bias[c], bit 2 then clamps at 0)
  */
 export function convForwardC1Wat(name, MR, NR, { fma = false } = {}) {
   const V = NR / 4;
@@ -301,7 +324,7 @@ export function convForwardC1Wat(name, MR, NR, { fma = false } = {}) {
   for (let r = 0; r < MR; r++) for (let v = 0; v < V; v++) accs.push(`$c${r}_${v}`);
   e(`(func (export "${name}")
     (param $x i32) (param $f i32) (param $y i32) (param $n i32) (param $h i32) (param $wd i32)
-    (param $oh i32) (param $ow i32) (param $fh i32) (param $fw i32) (param $co i32)
+    (param $oh i32) (param $ow i32) (param $fh i32) (param $fw i32) (param $co i32) (param $bias i32) (param $act i32)
     (local $coBytes i32) (local $b i32) (local $yo i32) (local $x0 i32) (local $c0 i32) (local $i i32) (local $k i32)
     (local $xp i32) (local $fp i32) (local $dst i32) (local $cols i32)
     ${Array.from({ length: MR }, (_, r) => `(local $o${r} i32)`).join(' ')}
@@ -353,7 +376,22 @@ export function convForwardC1Wat(name, MR, NR, { fma = false } = {}) {
               (br_if $taprows (i32.lt_u (local.get $i) (local.get $fh))))
             (local.set $dst (i32.add (local.get $y) (i32.add
               (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $yo)) (local.get $ow)) (local.get $x0)) (local.get $coBytes))
-              (i32.shl (local.get $c0) (i32.const 2)))))`);
+              (i32.shl (local.get $c0) (i32.const 2)))))
+            (if (i32.and (local.get $act) (i32.const 1)) (then`);
+  for (let v = 0; v < V; v++)
+    e(
+      `              (local.set $b${v} (v128.load offset=${16 * v} (i32.add (local.get $bias) (i32.shl (local.get $c0) (i32.const 2)))))`,
+    );
+  for (let r = 0; r < MR; r++)
+    for (let v = 0; v < V; v++)
+      e(`              (local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (local.get $b${v})))`);
+  e(`            ))
+            (if (i32.and (local.get $act) (i32.const 2)) (then
+              (local.set $s (v128.const i32x4 0 0 0 0))`);
+  for (let r = 0; r < MR; r++)
+    for (let v = 0; v < V; v++)
+      e(`              (local.set $c${r}_${v} (f32x4.max (local.get $c${r}_${v}) (local.get $s)))`);
+  e(`            ))`);
   for (let r = 0; r < MR; r++) {
     const stores = Array.from(
       { length: V },

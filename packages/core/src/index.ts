@@ -22,6 +22,7 @@ export { jsonDepth } from './json.js';
 export { countLeaks, type LiveTensors, liveTensors } from './memory.js';
 // Ops that tfjs lacks a kernel or a gradient for on some backend, written from ops every backend has.
 export { avgPoolSame } from './ops/avg_pool_same.js';
+export { type Conv2dBiasReluOptions, conv2dBiasRelu } from './ops/conv2d_bias_relu.js';
 export { type DepthwiseConvolveOptions, depthwiseConvolve } from './ops/depthwise_conv2d.js';
 export { dilateFilter } from './ops/dilate_filter.js';
 export { gatherRows } from './ops/gather_rows.js';

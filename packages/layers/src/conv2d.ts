@@ -1,4 +1,4 @@
-import { conv2d, dilateFilter, NeuriteError, type Tensor, type Tensor4D } from '@neurite/core';
+import { conv2d, conv2dBiasRelu, dilateFilter, NeuriteError, type Tensor, type Tensor4D } from '@neurite/core';
 import { type ActivationName, getActivation } from './activations.js';
 import type { InitializerSpec } from './initializers.js';
 import { convOutputLength } from './internal/conv.js';
@@ -75,6 +75,17 @@ export class Conv2D extends Layer<Conv2DConfig> {
     // tfjs has no gradient for dilated conv2d; a kernel with zeros between its taps (dilateFilter)
     // computes the same convolution and differentiates.
     const dilated = this.dilation[0] > 1 || this.dilation[1] > 1;
+    const activation = this.config.activation ?? 'linear';
+    const useBias = this.config.useBias ?? true;
+    if (!dilated && (activation === 'relu' || activation === 'linear') && x.dtype === 'float32') {
+      // One kernel for the convolution, the bias and the ReLU where the backend fuses them (wasm).
+      return conv2dBiasRelu(x as Tensor4D, this.weight('kernel') as unknown as Tensor4D, {
+        strides: this.strides,
+        padding: this.padding,
+        bias: useBias ? this.weight('bias') : undefined,
+        activation,
+      });
+    }
     const kernel = dilated ? dilateFilter(this.weight('kernel'), this.dilation) : this.weight('kernel');
     let y: Tensor = conv2d(x as Tensor4D, kernel as unknown as Tensor4D, this.strides, this.padding, 'NHWC');
     if (this.config.useBias ?? true) y = y.add(this.weight('bias'));

@@ -3,7 +3,7 @@ import { NeuriteError } from '../errors.js';
 import { wasmBatchMatMul } from '../kernels/batch_mat_mul_wasm.js';
 import { wasmConv2DBackpropFilter } from '../kernels/conv2d_backprop_filter_wasm.js';
 import { wasmConv2DBackpropInput } from '../kernels/conv2d_backprop_input_wasm.js';
-import { wasmConv2D } from '../kernels/conv2d_wasm.js';
+import { wasmConv2D, wasmFusedConv2D } from '../kernels/conv2d_wasm.js';
 import { wasmCast, wasmIdentity } from '../kernels/identity_wasm.js';
 import { wasmMaxPoolGrad } from '../kernels/max_pool_grad.js';
 import { wasmSum } from '../kernels/sum.js';
@@ -98,6 +98,7 @@ export const wasm: BackendPlugin = {
   },
   kernels: [
     wasmConv2D,
+    wasmFusedConv2D,
     wasmConv2DBackpropFilter,
     wasmConv2DBackpropInput,
     wasmMaxPoolGrad,

@@ -88,16 +88,32 @@ function eachSlice(
   }
 }
 
-/** Y = conv2d(X, W) as P x W. Null where the case does not fit (see gemmConv). */
-export function gemmConvForward(x: tf.TensorInfo, filter: tf.TensorInfo, g: GemmConv, backend: WasmBackend) {
+/** What a forward convolution does to its sums as it stores them: + bias[c], then max(0, .). */
+export interface ConvEpilogue {
+  bias?: tf.TensorInfo;
+  relu?: boolean;
+}
+
+/** Y = conv2d(X, W) as P x W, the epilogue applied as the product is stored. */
+export function gemmConvForward(
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  g: GemmConv,
+  backend: WasmBackend,
+  epilogue: ConvEpilogue = {},
+) {
   const { batchSize: n, outHeight: oh, outWidth: ow, outChannels: co } = g.info;
   const y: tf.TensorInfo = backend.makeOutput([n, oh, ow, co], 'float32');
   if (n * oh * ow * co === 0) return y;
   try {
     const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
     const [xa, wa, ya] = [at(x), at(filter), at(y)];
+    const bias = epilogue.bias ? at(epilogue.bias) : undefined;
     eachSlice(g, backend, xa, (b0, count, p) => {
-      gemmAt(backend, p, wa, ya + b0 * g.positions * co * 4, count * g.positions, g.k, co);
+      gemmAt(backend, p, wa, ya + b0 * g.positions * co * 4, count * g.positions, g.k, co, {
+        bias,
+        relu: epilogue.relu,
+      });
     });
   } catch (e) {
     backend.disposeData(y.dataId);

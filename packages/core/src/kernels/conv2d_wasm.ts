@@ -1,7 +1,7 @@
 import * as tf from '#tfjs';
 import { requireStockKernel } from '../internal/stock_kernels.js';
 import { heapOffset, simdKernels } from '../simd/module.js';
-import { gemmConv, gemmConvForward } from './conv2d_gemm_wasm.js';
+import { type ConvEpilogue, gemmConv, gemmConvForward } from './conv2d_gemm_wasm.js';
 
 const stock = () => requireStockKernel('Conv2D', 'wasm');
 
@@ -25,29 +25,66 @@ export const wasmConv2D: tf.KernelConfig = {
   setupFunc: (backend) => stock().setupFunc?.(backend),
   kernelFunc: (args) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const a = args.attrs as unknown as Conv2DAttrs;
-    if (a.dataFormat !== 'NCHW' && x.shape.length === 4 && filter.shape.length === 4) {
-      const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        filter.shape as [number, number, number, number],
-        a.strides,
-        a.dilations,
-        a.pad,
-        a.dimRoundingMode,
-        false,
-        'channelsLast',
-      );
-      if (filter.shape[2] !== x.shape[3]) return stock().kernelFunc(args) as tf.TensorInfo;
-      const one = oneChannel(x, filter, info, args.backend);
-      if (one) return one;
-      const g = gemmConv(info, args.backend, x.dtype, filter.dtype);
-      // Shallow patches leave the product's tiles mostly loading and storing: XNNPACK's direct
-      // convolution ran conv1 of the MNIST CNN (K = 3*3*1) in 3.7 ms against 5.5 (batch 128, Node 20).
-      if (g && g.k >= 16) return gemmConvForward(x, filter, g, args.backend);
-    }
-    return stock().kernelFunc(args) as tf.TensorInfo;
+    return (
+      convolve(x, filter, args.attrs as unknown as Conv2DAttrs, args.backend, {}) ??
+      (stock().kernelFunc(args) as tf.TensorInfo)
+    );
   },
 };
+
+const stockFused = () => requireStockKernel('FusedConv2D', 'wasm');
+
+/**
+ * FusedConv2D for wasm (conv2d, + bias, then ReLU or nothing: what conv2dBiasRelu runs) on the same
+ * kernels, the bias added and the ReLU taken as the product is stored. Other activations, PReLU weights,
+ * a bias of another shape and the cases Conv2D leaves to tfjs take tfjs's fused kernel.
+ */
+export const wasmFusedConv2D: tf.KernelConfig = {
+  kernelName: 'FusedConv2D',
+  backendName: 'wasm',
+  setupFunc: (backend) => stockFused().setupFunc?.(backend),
+  kernelFunc: (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const a = args.attrs as unknown as Conv2DAttrs & { activation?: string };
+    const activation = a.activation ?? 'linear';
+    const co = filter?.shape[3];
+    const plainBias = !bias || (bias.shape.length === 1 && bias.shape[0] === co && bias.dtype === 'float32');
+    if (x && filter && !preluActivationWeights && plainBias && (activation === 'linear' || activation === 'relu')) {
+      const y = convolve(x, filter, a, args.backend, { bias, relu: activation === 'relu' });
+      if (y) return y;
+    }
+    return stockFused().kernelFunc(args) as tf.TensorInfo;
+  },
+};
+
+/** Neurite's convolution for this case, or null where tfjs's kernel should run. */
+function convolve(
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  a: Conv2DAttrs,
+  backend: unknown,
+  epilogue: ConvEpilogue,
+): tf.TensorInfo | null {
+  if (a.dataFormat === 'NCHW' || x.shape.length !== 4 || filter.shape.length !== 4) return null;
+  if (filter.shape[2] !== x.shape[3]) return null;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    a.strides,
+    a.dilations,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const one = oneChannel(x, filter, info, backend, epilogue);
+  if (one) return one;
+  const g = gemmConv(info, backend, x.dtype, filter.dtype);
+  // Shallow patches leave the product's tiles mostly loading and storing: XNNPACK's direct
+  // convolution ran conv1 of the MNIST CNN (K = 3*3*1) in 3.7 ms against 5.5 (batch 128, Node 20).
+  if (g && g.k >= 16) return gemmConvForward(x, filter, g, backend, epilogue);
+  return null;
+}
 
 /**
  * A first layer on one-channel images (stride 1, no padding, no dilation, co a multiple of 8) with
@@ -60,6 +97,7 @@ function oneChannel(
   filter: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
   backend: unknown,
+  epilogue: ConvEpilogue,
 ): tf.TensorInfo | null {
   const { inChannels, outChannels: co, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
@@ -75,6 +113,8 @@ function oneChannel(
   const wasm = backend as any;
   const y: tf.TensorInfo = wasm.makeOutput([info.batchSize, oh, ow, co], 'float32');
   const at = (t: tf.TensorInfo) => heapOffset(wasm, t.dataId);
-  kernel(at(x), at(filter), at(y), info.batchSize, h, w, oh, ow, fh, fw, co);
+  const act = (epilogue.bias ? 1 : 0) | (epilogue.relu ? 2 : 0);
+  const bias = epilogue.bias ? at(epilogue.bias) : 0;
+  kernel(at(x), at(filter), at(y), info.batchSize, h, w, oh, ow, fh, fw, co, bias, act);
   return y;
 }

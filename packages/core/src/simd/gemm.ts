@@ -38,6 +38,10 @@ export interface GemmOptions {
   transposeB?: boolean;
   /** Which register tile to run (tests and the benchmark); gemmTile() by default. */
   tile?: GemmTile;
+  /** Byte offset of n floats added to C's columns once the product is done (k >= 1). */
+  bias?: number;
+  /** Clamp C at 0 once the product (and bias) is done (k >= 1). */
+  relu?: boolean;
 }
 
 /**
@@ -65,7 +69,9 @@ export function gemmAt(
     const [ars, acs] = options.transposeA ? [4, 4 * m] : [4 * k, 4];
     const [brs, bcs] = options.transposeB ? [4, 4 * k] : [4 * n, 4];
     const at = heapOffset(backend, scratch.dataId);
-    gemmFunc(simd, tile)(a, b, c, at, m, k, n, options.accumulate ? 1 : 0, ars, acs, brs, bcs);
+    const act = (options.bias !== undefined ? 1 : 0) | (options.relu ? 2 : 0);
+    if (act && k === 0) throw new NeuriteError('gemm: a bias or relu epilogue needs k >= 1.');
+    gemmFunc(simd, tile)(a, b, c, at, m, k, n, options.accumulate ? 1 : 0, ars, acs, brs, bcs, options.bias ?? 0, act);
   } finally {
     backend.disposeData(scratch.dataId);
   }

@@ -32,8 +32,8 @@ export interface SimdKernels {
   convFilterGradC1x8: ConvFilterGradC1;
   convFilterGradC1x16?: ConvFilterGradC1;
   /** The one-channel forward convolution, 4 positions x 8 channels (co a multiple of 8); 6 x 16 wide. */
-  convC1x8: ConvFilterGradC1;
-  convC1x16?: ConvFilterGradC1;
+  convC1x8: ConvForwardC1;
+  convC1x16?: ConvForwardC1;
   gemm4x8: GemmFunc;
   /** The wide tile, where V8 revectorizes (see wideTiles). */
   gemm6x16?: GemmFunc;
@@ -56,7 +56,24 @@ export interface SimdKernels {
   ): void;
 }
 
-/** (x, dy, dw, ...) for the filter gradient; (x, w, y, ...) for the forward convolution. */
+/** (x, w, y, ..., co, bias, act): the one-channel forward convolution, with the gemm's epilogue. */
+export type ConvForwardC1 = (
+  x: number,
+  w: number,
+  y: number,
+  n: number,
+  h: number,
+  wd: number,
+  oh: number,
+  ow: number,
+  fh: number,
+  fw: number,
+  co: number,
+  bias: number,
+  act: number,
+) => void;
+
+/** (x, dy, dw, ...): the one-channel filter gradient. */
 export type ConvFilterGradC1 = (
   x: number,
   dy: number,
@@ -71,7 +88,10 @@ export type ConvFilterGradC1 = (
   co: number,
 ) => void;
 
-/** C (+)= A x B; A's element (r, q) at a + r*ars + q*acs, B's (q, j) at b + q*brs + j*bcs, all in bytes. */
+/**
+ * C (+)= A x B; A's element (r, q) at a + r*ars + q*acs, B's (q, j) at b + q*brs + j*bcs, all in bytes;
+ * then act bit 1 adds bias[j] to column j and bit 2 clamps at 0.
+ */
 export type GemmFunc = (
   a: number,
   b: number,
@@ -85,6 +105,8 @@ export type GemmFunc = (
   acs: number,
   brs: number,
   bcs: number,
+  bias: number,
+  act: number,
 ) => void;
 
 /**
