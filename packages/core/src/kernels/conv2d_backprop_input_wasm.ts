@@ -41,6 +41,14 @@ export const wasmConv2DBackpropInput: tf.KernelConfig = {
       false,
       'channelsLast',
     );
+    const want = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+    if (filter.shape[2] !== a.inputShape[3] || dy.shape.length !== 4 || dy.shape.some((d, i) => d !== want[i])) {
+      throw new NeuriteError(
+        `Conv2DBackpropInput: dy must have shape [${want.join(', ')}] and the filter ${a.inputShape[3]} input channels ` +
+          `for an input of shape ${JSON.stringify(a.inputShape)}. Received dy ${JSON.stringify(dy.shape)} and filter ` +
+          `${JSON.stringify(filter.shape)}.`,
+      );
+    }
     const g = gemmConv(info, backend, dy.dtype, filter.dtype);
     if (g) return gemmConvInputGrad(dy, filter, g, backend);
     // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's heap accessors are not in tfjs's public types.

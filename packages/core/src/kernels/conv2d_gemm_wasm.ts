@@ -35,6 +35,9 @@ export interface GemmConv {
 export function gemmConv(info: tf.backend_util.Conv2DInfo, backend: WasmBackend, ...dtypes: string[]): GemmConv | null {
   if (info.dataFormat !== 'channelsLast' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
   if (dtypes.some((d) => d !== 'float32')) return null;
+  // A filter larger than a 'valid' window gives tfjs's info negative output sizes: tfjs's kernels handle
+  // (or refuse) that case as they always have.
+  if (info.outHeight <= 0 || info.outWidth <= 0 || info.inHeight <= 0 || info.inWidth <= 0) return null;
   const simd = simdKernels(backend);
   if (!simd) return null;
   const positions = info.outHeight * info.outWidth;

@@ -103,6 +103,7 @@ function oneChannel(
   const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
   const plain = strideHeight === 1 && strideWidth === 1 && dilationHeight === 1 && dilationWidth === 1;
   const valid = info.padInfo.top === 0 && info.padInfo.left === 0 && oh === h - fh + 1 && ow === w - fw + 1;
+  if (oh <= 0 || ow <= 0) return null;
   if (inChannels !== 1 || co % 8 !== 0 || !plain || !valid || x.dtype !== 'float32' || filter.dtype !== 'float32') {
     return null;
   }

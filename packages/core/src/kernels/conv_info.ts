@@ -31,7 +31,13 @@ export function conv2dFilterInfo(
     false,
     'channelsLast',
   );
-  if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
+  if (
+    dy.shape.length !== 4 ||
+    dy.shape[0] !== info.batchSize ||
+    dy.shape[1] !== info.outHeight ||
+    dy.shape[2] !== info.outWidth ||
+    dy.shape[3] !== info.outChannels
+  ) {
     throw new NeuriteError(
       `Conv2DBackpropFilter: dy must have shape [${info.batchSize}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}] ` +
         `for x ${JSON.stringify(x.shape)} and filter ${JSON.stringify(attrs.filterShape)}. Received: ${JSON.stringify(dy.shape)}.`,

@@ -259,6 +259,8 @@
           (local.set $x0 (i32.sub (i32.mul (local.get $xo) (local.get $sw)) (local.get $pl)))
           (local.set $jlo (select (i32.sub (i32.const 0) (local.get $x0)) (i32.const 0)
             (i32.lt_s (local.get $x0) (i32.const 0))))
+          ;; Padding wider than the filter leaves whole windows outside X: jlo is at most kw.
+          (if (i32.gt_s (local.get $jlo) (local.get $kw)) (then (local.set $jlo (local.get $kw))))
           (local.set $jhi (i32.sub (local.get $w) (local.get $x0)))
           (if (i32.gt_s (local.get $jhi) (local.get $kw)) (then (local.set $jhi (local.get $kw))))
           (if (i32.lt_s (local.get $jhi) (local.get $jlo)) (then (local.set $jhi (local.get $jlo))))

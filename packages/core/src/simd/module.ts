@@ -115,13 +115,14 @@ export type GemmFunc = (
  * relaxed-SIMD multiply-adds (FMA there); on conv2's products it runs 2.2-2.5x faster than the 4x8 tile
  * without the flag. The flag is set here, before Neurite's modules compile. V8 reads it whenever it
  * optimizes a wasm function, so tfjs's own wasm code is compiled with it from then on too: the core and
- * model tests run on Node 24 for that reason. NEURITE_WASM_REVECTORIZE=0 leaves it off. Node 22 takes the
+ * model tests run on Node 24 for that reason. NEURITE_WASM_REVECTORIZE=0 (or false, off, no) leaves it off. Node 22 takes the
  * flag but does not vectorize such loops, Node 20 has none, and browsers let no script set V8 flags.
  */
 function enableRevectorize(): boolean {
   const proc = (globalThis as { process?: NodeLikeProcess }).process;
   const major = Number(proc?.versions?.node?.split('.')[0]);
-  if (!(major >= 24) || proc?.env?.NEURITE_WASM_REVECTORIZE === '0') return false;
+  const off = ['0', 'false', 'off', 'no'].includes((proc?.env?.NEURITE_WASM_REVECTORIZE ?? '').toLowerCase());
+  if (!(major >= 24) || off) return false;
   const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString(flags: string): void } | undefined;
   if (!v8) return false;
   v8.setFlagsFromString('--experimental-wasm-revectorize');
@@ -190,9 +191,8 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
   const kernels = { ...new WebAssembly.Instance(compiled, { env: { memory } }).exports } as unknown as SimdKernels;
   const wideCode = wideModule();
   if (wideCode) {
-    kernels.gemm6x16 = (
-      new WebAssembly.Instance(wideCode, { env: { memory } }).exports as { gemm6x16: GemmFunc }
-    ).gemm6x16;
+    // gemm6x16, convC1x16, convFilterGradC1x16
+    Object.assign(kernels, new WebAssembly.Instance(wideCode, { env: { memory } }).exports);
   }
   instances.set(memory, kernels);
   return kernels;
