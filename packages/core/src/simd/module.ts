@@ -115,7 +115,8 @@ export type GemmFunc = (
  * relaxed-SIMD multiply-adds (FMA there); on conv2's products it runs 2.2-2.5x faster than the 4x8 tile
  * without the flag. The flag is set here, before Neurite's modules compile. V8 reads it whenever it
  * optimizes a wasm function, so tfjs's own wasm code is compiled with it from then on too: the core and
- * model tests run on Node 24 for that reason. NEURITE_WASM_REVECTORIZE=0 (or false, off, no) leaves it off. Node 22 takes the
+ * model tests run on Node 24 for that reason, and the wide module is checked against the base one before
+ * it is used (agrees). NEURITE_WASM_REVECTORIZE=0 (or false, off, no) leaves it off. Node 22 takes the
  * flag but does not vectorize such loops, Node 20 has none, and browsers let no script set V8 flags.
  */
 function enableRevectorize(): boolean {
@@ -147,13 +148,35 @@ function wideModule(): WebAssembly.Module | null {
     wide = null;
     if (enableRevectorize()) {
       try {
-        wide = new WebAssembly.Module(decode(KERNELS_WIDE_WASM));
+        const code = new WebAssembly.Module(decode(KERNELS_WIDE_WASM));
+        wide = agrees(code) ? code : null;
       } catch {
         wide = null; // no relaxed SIMD in this runtime
       }
     }
   }
   return wide;
+}
+
+/**
+ * Whether the wide module's product matches the base module's on a small problem with edges in every
+ * direction (in a memory of its own): relaxed SIMD leaves the multiply-add's rounding to the machine, so
+ * this checks, once per process, that what this machine does is a product at float32 precision.
+ */
+function agrees(code: WebAssembly.Module): boolean {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const base = new WebAssembly.Instance(new WebAssembly.Module(decode(KERNELS_WASM)), { env: { memory } })
+    .exports as unknown as SimdKernels;
+  const { gemm6x16 } = new WebAssembly.Instance(code, { env: { memory } }).exports as { gemm6x16: GemmFunc };
+  const [m, k, n] = [13, 37, 29];
+  const [a, b, c1, c2, scratch] = [0, m * k, m * k + k * n, m * k + k * n + m * n, m * k + k * n + 2 * m * n];
+  const f = new Float32Array(memory.buffer);
+  for (let i = 0; i < m * k + k * n; i++) f[i] = Math.sin(i * 0.7) * 2;
+  base.gemm4x8(4 * a, 4 * b, 4 * c1, 4 * scratch, m, k, n, 0, 4 * k, 4, 4 * n, 4, 0, 0);
+  gemm6x16(4 * a, 4 * b, 4 * c2, 4 * scratch, m, k, n, 0, 4 * k, 4, 4 * n, 4, 0, 0);
+  for (let i = 0; i < m * n; i++)
+    if (!(Math.abs(f[c1 + i] - f[c2 + i]) <= 1e-4 * (1 + Math.abs(f[c1 + i])))) return false;
+  return true;
 }
 
 /** Whether the wide (6x16) matrix tile is the one to use: V8's revectorizer is on and the module compiled. */
