@@ -34,7 +34,7 @@ for (const [kernel, outChannels, batch] of [
   [[3, 3], 4, 1],
   [[2, 5], 8, 3],
   [[1, 1], 12, 2],
-  // The register-tiled kernels: 16 channels (Node 24) and 8, filter widths past a group of 3 taps.
+  // The register-tiled kernel (8 channels at a time): filter widths past a group of 3 taps.
   [[1, 5], 16, 2],
   [[2, 2], 24, 2],
   [[4, 4], 48, 3],

@@ -62,13 +62,8 @@ function simdOneChannel(
   const wasm = backend as any;
   const dw: tf.TensorInfo = wasm.makeOutput([fh, fw, 1, co], 'float32');
   const at = (t: tf.TensorInfo) => heapOffset(wasm, t.dataId);
-  // Registers over each image's positions (gemm-wat.mjs), 16 channels at a time where V8 revectorizes.
-  const tiled =
-    simd.convFilterGradC1x16 && co % 16 === 0
-      ? simd.convFilterGradC1x16
-      : co % 8 === 0
-        ? simd.convFilterGradC1x8
-        : null;
+  // Registers over each image's positions (gemm-wat.mjs convFilterGradC1Wat), 8 channels at a time.
+  const tiled = co % 8 === 0 ? simd.convFilterGradC1x8 : null;
   if (tiled) {
     tiled(at(x), at(dy), at(dw), info.batchSize, h, w, oh, ow, fh, fw, co);
     return dw;

@@ -28,9 +28,8 @@ export interface SimdKernels {
     co: number,
   ): void;
   sumRows(x: number, outer: number, inner: number, out: number, acc: number): void;
-  /** The one-channel filter gradient on 3 taps x 8 channels (co a multiple of 8); 16 in the wide module. */
+  /** The one-channel filter gradient on 3 taps x 8 channels (co a multiple of 8). */
   convFilterGradC1x8: ConvFilterGradC1;
-  convFilterGradC1x16?: ConvFilterGradC1;
   /** The one-channel forward convolution, 4 positions x 8 channels (co a multiple of 8); 6 x 16 wide. */
   convC1x8: ConvForwardC1;
   convC1x16?: ConvForwardC1;
@@ -214,7 +213,7 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
   const kernels = { ...new WebAssembly.Instance(compiled, { env: { memory } }).exports } as unknown as SimdKernels;
   const wideCode = wideModule();
   if (wideCode) {
-    // gemm6x16, convC1x16, convFilterGradC1x16
+    // gemm6x16, convC1x16
     Object.assign(kernels, new WebAssembly.Instance(wideCode, { env: { memory } }).exports);
   }
   instances.set(memory, kernels);
