@@ -26,7 +26,10 @@ function toBase64(wabt, name, source, features) {
 /** The one-channel filter gradient (gemm-wat.mjs convFilterGradC1Wat): 3 taps by 8 or 16 channels. */
 // Load-bound (a splat and two vectors of dY per three multiply-adds): 16 channels with Node 24's wide
 // vectors ran 1.89 ms against 1.76 for these 8 on conv1 of the MNIST CNN, so there is no wide one.
-export const BASE_C1 = [{ name: 'convFilterGradC1x8', rows: 3, cols: 8 }];
+export const BASE_C1 = [
+  { name: 'convFilterGradC1x8', rows: 3, cols: 8 },
+  { name: 'convFilterGradC1x4', rows: 3, cols: 4 },
+];
 export const WIDE_C1 = [];
 /** The one-channel forward convolution (convForwardC1Wat): 4 positions by 8 channels, or 6 by 16. */
 export const BASE_FWD_C1 = [{ name: 'convC1x8', rows: 4, cols: 8 }];

@@ -22,13 +22,49 @@
 // Measured on conv2's forward product, one thread: 4x8 36-38 GFLOP/s in Node 20; 6x16 82-90 in Node 24
 // with the flag (50 for 4x8 there, 65 for a 5x16 tile without the multiply-add); without the flag the
 // wide tiles spill and are slower than 4x8.
+/** The MR x NR/4 f32x4 sums of a tile, row by row. */
+function sumNames(MR, V) {
+  const names = [];
+  for (let r = 0; r < MR; r++) for (let v = 0; v < V; v++) names.push(`$c${r}_${v}`);
+  return names;
+}
+
+/** Per row r: a splat of the float at addr(r), then V multiply-adds of it with $b0.. into row r's sums. */
+function multiplyAdds(e, MR, V, fma, addr, pad) {
+  for (let r = 0; r < MR; r++) {
+    e(`${pad}(local.set $s (v128.load32_splat ${addr(r)}))`);
+    for (let v = 0; v < V; v++) {
+      const sum = `$c${r}_${v}`;
+      e(
+        fma
+          ? `${pad}(local.set ${sum} (f32x4.relaxed_madd (local.get $s) (local.get $b${v}) (local.get ${sum})))`
+          : `${pad}(local.set ${sum} (f32x4.add (local.get ${sum}) (f32x4.mul (local.get $s) (local.get $b${v}))))`,
+      );
+    }
+  }
+}
+
+/** The epilogue on a finished tile: act bit 1 adds the V vectors at bias to every row, bit 2 clamps at 0. */
+function epilogue(e, MR, V, act, bias, pad) {
+  e(`${pad}(if (i32.and ${act} (i32.const 1)) (then`);
+  for (let v = 0; v < V; v++) e(`${pad}  (local.set $b${v} (v128.load offset=${16 * v} ${bias}))`);
+  for (let r = 0; r < MR; r++)
+    for (let v = 0; v < V; v++)
+      e(`${pad}  (local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (local.get $b${v})))`);
+  e(`${pad}))
+${pad}(if (i32.and ${act} (i32.const 2)) (then
+${pad}  (local.set $s (v128.const i32x4 0 0 0 0))`);
+  for (let r = 0; r < MR; r++)
+    for (let v = 0; v < V; v++) e(`${pad}  (local.set $c${r}_${v} (f32x4.max (local.get $c${r}_${v}) (local.get $s)))`);
+  e(`${pad}))`);
+}
+
 export function gemmWat(name, MR, NR, { fma = false, unroll = 1 } = {}) {
   if (NR % 4 !== 0) throw new Error(`gemmWat: NR must be a multiple of 4, got ${NR}`);
   const V = NR / 4; // f32x4 per tile row
   const L = [];
   const e = (s) => L.push(s);
-  const accs = [];
-  for (let r = 0; r < MR; r++) for (let v = 0; v < V; v++) accs.push(`$c${r}_${v}`);
+  const accs = sumNames(MR, V);
   e(`(func (export "${name}")
     (param $a i32) (param $b i32) (param $c i32) (param $scratch i32)
     (param $m i32) (param $k i32) (param $n i32) (param $accumulate i32)
@@ -114,17 +150,7 @@ export function gemmWat(name, MR, NR, { fma = false, unroll = 1 } = {}) {
   const step = (u) => {
     for (let v = 0; v < V; v++)
       e(`            (local.set $b${v} (v128.load offset=${16 * v + u * NR * 4} (local.get $bp)))`);
-    for (let r = 0; r < MR; r++) {
-      e(`            (local.set $s (v128.load32_splat (local.get $a${r})))`);
-      for (let v = 0; v < V; v++) {
-        const sum = `$c${r}_${v}`;
-        e(
-          fma
-            ? `            (local.set ${sum} (f32x4.relaxed_madd (local.get $s) (local.get $b${v}) (local.get ${sum})))`
-            : `            (local.set ${sum} (f32x4.add (local.get ${sum}) (f32x4.mul (local.get $s) (local.get $b${v}))))`,
-        );
-      }
-    }
+    multiplyAdds(e, MR, V, fma, (r) => `(local.get $a${r})`, '            ');
     for (let r = 0; r < MR; r++) e(`            (local.set $a${r} (i32.add (local.get $a${r}) (local.get $acs)))`);
   };
   // `unroll` steps a pass while that many remain, then the rest one at a time.
@@ -157,19 +183,8 @@ export function gemmWat(name, MR, NR, { fma = false, unroll = 1 } = {}) {
         `                (local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (v128.load offset=${16 * v} (local.get $w${r}))))`,
       );
   e(`              ))`);
-  e(`              (if (i32.and (local.get $epi) (i32.const 1)) (then
-                (local.set $bcol (i32.add (local.get $bias) (i32.mul (local.get $p) (i32.const ${NR * 4}))))`);
-  for (let v = 0; v < V; v++) e(`                (local.set $b${v} (v128.load offset=${16 * v} (local.get $bcol)))`);
-  for (let r = 0; r < MR; r++)
-    for (let v = 0; v < V; v++)
-      e(`                (local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (local.get $b${v})))`);
-  e(`              ))
-              (if (i32.and (local.get $epi) (i32.const 2)) (then
-                (local.set $s (v128.const i32x4 0 0 0 0))`);
-  for (let r = 0; r < MR; r++)
-    for (let v = 0; v < V; v++)
-      e(`                (local.set $c${r}_${v} (f32x4.max (local.get $c${r}_${v}) (local.get $s)))`);
-  e(`              ))`);
+  e(`              (local.set $bcol (i32.add (local.get $bias) (i32.mul (local.get $p) (i32.const ${NR * 4}))))`);
+  epilogue(e, MR, V, '(local.get $epi)', '(local.get $bcol)', '              ');
   for (let r = 0; r < MR; r++)
     for (let v = 0; v < V; v++)
       e(`              (v128.store offset=${16 * v} (local.get $w${r}) (local.get $c${r}_${v}))`);
@@ -223,8 +238,7 @@ export function convFilterGradC1Wat(name, MR, NR, { fma = false } = {}) {
   const V = NR / 4;
   const L = [];
   const e = (s) => L.push(s);
-  const accs = [];
-  for (let r = 0; r < MR; r++) for (let v = 0; v < V; v++) accs.push(`$c${r}_${v}`);
+  const accs = sumNames(MR, V);
   e(`(func (export "${name}")
     (param $x i32) (param $dy i32) (param $dw i32) (param $n i32) (param $h i32) (param $w i32)
     (param $oh i32) (param $ow i32) (param $fh i32) (param $fw i32) (param $co i32)
@@ -261,21 +275,14 @@ export function convFilterGradC1Wat(name, MR, NR, { fma = false } = {}) {
               (local.set $end (i32.add (local.get $xp) (i32.shl (local.get $ow) (i32.const 2))))
               (loop $cols`);
   for (let v = 0; v < V; v++) e(`                (local.set $b${v} (v128.load offset=${16 * v} (local.get $dyp)))`);
-  for (let r = 0; r < MR; r++) {
-    e(
-      r === 0
-        ? `                (local.set $s (v128.load32_splat (local.get $xp)))`
-        : `                (local.set $s (v128.load32_splat (i32.add (local.get $xp) (local.get $o${r}))))`,
-    );
-    for (let v = 0; v < V; v++) {
-      const sum = `$c${r}_${v}`;
-      e(
-        fma
-          ? `                (local.set ${sum} (f32x4.relaxed_madd (local.get $s) (local.get $b${v}) (local.get ${sum})))`
-          : `                (local.set ${sum} (f32x4.add (local.get ${sum}) (f32x4.mul (local.get $s) (local.get $b${v}))))`,
-      );
-    }
-  }
+  multiplyAdds(
+    e,
+    MR,
+    V,
+    fma,
+    (r) => (r === 0 ? '(local.get $xp)' : `(i32.add (local.get $xp) (local.get $o${r}))`),
+    '                ',
+  );
   e(`                (local.set $dyp (i32.add (local.get $dyp) (local.get $coBytes)))
                 (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
                 (br_if $cols (i32.lt_u (local.get $xp) (local.get $end))))
@@ -320,8 +327,7 @@ export function convForwardC1Wat(name, MR, NR, { fma = false } = {}) {
   const V = NR / 4;
   const L = [];
   const e = (s) => L.push(s);
-  const accs = [];
-  for (let r = 0; r < MR; r++) for (let v = 0; v < V; v++) accs.push(`$c${r}_${v}`);
+  const accs = sumNames(MR, V);
   e(`(func (export "${name}")
     (param $x i32) (param $f i32) (param $y i32) (param $n i32) (param $h i32) (param $wd i32)
     (param $oh i32) (param $ow i32) (param $fh i32) (param $fw i32) (param $co i32) (param $bias i32) (param $act i32)
@@ -353,21 +359,14 @@ export function convForwardC1Wat(name, MR, NR, { fma = false } = {}) {
               (local.set $k (local.get $fw))
               (loop $taps`);
   for (let v = 0; v < V; v++) e(`                (local.set $b${v} (v128.load offset=${16 * v} (local.get $fp)))`);
-  for (let r = 0; r < MR; r++) {
-    e(
-      r === 0
-        ? `                (local.set $s (v128.load32_splat (local.get $xp)))`
-        : `                (local.set $s (v128.load32_splat (i32.add (local.get $xp) (local.get $o${r}))))`,
-    );
-    for (let v = 0; v < V; v++) {
-      const sum = `$c${r}_${v}`;
-      e(
-        fma
-          ? `                (local.set ${sum} (f32x4.relaxed_madd (local.get $s) (local.get $b${v}) (local.get ${sum})))`
-          : `                (local.set ${sum} (f32x4.add (local.get ${sum}) (f32x4.mul (local.get $s) (local.get $b${v}))))`,
-      );
-    }
-  }
+  multiplyAdds(
+    e,
+    MR,
+    V,
+    fma,
+    (r) => (r === 0 ? '(local.get $xp)' : `(i32.add (local.get $xp) (local.get $o${r}))`),
+    '                ',
+  );
   e(`                (local.set $fp (i32.add (local.get $fp) (local.get $coBytes)))
                 (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
                 (local.set $k (i32.sub (local.get $k) (i32.const 1)))
@@ -376,22 +375,15 @@ export function convForwardC1Wat(name, MR, NR, { fma = false } = {}) {
               (br_if $taprows (i32.lt_u (local.get $i) (local.get $fh))))
             (local.set $dst (i32.add (local.get $y) (i32.add
               (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $yo)) (local.get $ow)) (local.get $x0)) (local.get $coBytes))
-              (i32.shl (local.get $c0) (i32.const 2)))))
-            (if (i32.and (local.get $act) (i32.const 1)) (then`);
-  for (let v = 0; v < V; v++)
-    e(
-      `              (local.set $b${v} (v128.load offset=${16 * v} (i32.add (local.get $bias) (i32.shl (local.get $c0) (i32.const 2)))))`,
-    );
-  for (let r = 0; r < MR; r++)
-    for (let v = 0; v < V; v++)
-      e(`              (local.set $c${r}_${v} (f32x4.add (local.get $c${r}_${v}) (local.get $b${v})))`);
-  e(`            ))
-            (if (i32.and (local.get $act) (i32.const 2)) (then
-              (local.set $s (v128.const i32x4 0 0 0 0))`);
-  for (let r = 0; r < MR; r++)
-    for (let v = 0; v < V; v++)
-      e(`              (local.set $c${r}_${v} (f32x4.max (local.get $c${r}_${v}) (local.get $s)))`);
-  e(`            ))`);
+              (i32.shl (local.get $c0) (i32.const 2)))))`);
+  epilogue(
+    e,
+    MR,
+    V,
+    '(local.get $act)',
+    '(i32.add (local.get $bias) (i32.shl (local.get $c0) (i32.const 2)))',
+    '            ',
+  );
   for (let r = 0; r < MR; r++) {
     const stores = Array.from(
       { length: V },

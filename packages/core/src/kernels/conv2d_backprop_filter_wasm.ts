@@ -41,9 +41,9 @@ export const wasmConv2DBackpropFilter: tf.KernelConfig = {
 
 /**
  * A first layer on one-channel images (stride 1, no padding, no dilation, CO a multiple of 4) with
- * Neurite's SIMD kernel: per output position, one splat of each input tap times dY's CO values, summed
- * image by image. XNNPACK's routes spend most of their time there on transposes and packing: 13 ms
- * against 3 for the MNIST CNN's conv1 at batch 128. Null when the case or the runtime does not fit.
+ * Neurite's SIMD kernel: three taps by 8 (or 4) channels in registers over each image's positions, X read
+ * in place. XNNPACK's routes spend most of their time there on transposes and packing: 1.8 ms against
+ * 4.0-5.5 for the MNIST CNN's conv1 at batch 128. Null when the case or the runtime does not fit.
  */
 function simdOneChannel(
   x: tf.TensorInfo,
@@ -62,18 +62,9 @@ function simdOneChannel(
   const wasm = backend as any;
   const dw: tf.TensorInfo = wasm.makeOutput([fh, fw, 1, co], 'float32');
   const at = (t: tf.TensorInfo) => heapOffset(wasm, t.dataId);
-  // Registers over each image's positions (gemm-wat.mjs convFilterGradC1Wat), 8 channels at a time.
-  const tiled = co % 8 === 0 ? simd.convFilterGradC1x8 : null;
-  if (tiled) {
-    tiled(at(x), at(dy), at(dw), info.batchSize, h, w, oh, ow, fh, fw, co);
-    return dw;
-  }
-  const scratch: tf.TensorInfo = wasm.makeOutput([fh * fw * co], 'float32');
-  try {
-    simd.convFilterGradC1(at(x), at(dy), at(dw), at(scratch), info.batchSize, h, w, oh, ow, fh, fw, co);
-  } finally {
-    wasm.disposeData(scratch.dataId);
-  }
+  // Registers over each image's positions (gemm-wat.mjs convFilterGradC1Wat), 8 or 4 channels at a time.
+  const tiled = co % 8 === 0 ? simd.convFilterGradC1x8 : simd.convFilterGradC1x4;
+  tiled(at(x), at(dy), at(dw), info.batchSize, h, w, oh, ow, fh, fw, co);
   return dw;
 }
 

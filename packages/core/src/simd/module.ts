@@ -13,23 +13,10 @@ export interface SimdKernels {
     oh: number,
     ow: number,
   ): void;
-  convFilterGradC1(
-    x: number,
-    dy: number,
-    dw: number,
-    scratch: number,
-    n: number,
-    h: number,
-    w: number,
-    oh: number,
-    ow: number,
-    fh: number,
-    fw: number,
-    co: number,
-  ): void;
   sumRows(x: number, outer: number, inner: number, out: number, acc: number): void;
-  /** The one-channel filter gradient on 3 taps x 8 channels (co a multiple of 8). */
+  /** The one-channel filter gradient on 3 taps x 8 channels (co a multiple of 8), or x 4. */
   convFilterGradC1x8: ConvFilterGradC1;
+  convFilterGradC1x4: ConvFilterGradC1;
   /** The one-channel forward convolution, 4 positions x 8 channels (co a multiple of 8); 6 x 16 wide. */
   convC1x8: ConvForwardC1;
   convC1x16?: ConvForwardC1;
