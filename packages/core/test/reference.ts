@@ -13,6 +13,23 @@ export interface ConvCase {
   pad: 'same' | 'valid' | number;
 }
 
+/**
+ * The conv kernels' common grid: stride 1 and 2, same and valid, 1/3/32 input channels, batch 1 and 7;
+ * then a non-square kernel, a stride that leaves rows unread and a 1x1 kernel. Each test adds its own.
+ */
+export function convGrid(): ConvCase[] {
+  const grid: ConvCase[] = [];
+  for (const stride of [1, 2])
+    for (const pad of ['same', 'valid'] as const)
+      for (const inChannels of [1, 3, 32])
+        for (const batch of [1, 7])
+          grid.push({ batch, height: 9, width: 8, inChannels, outChannels: 5, kernel: [3, 3], stride, pad });
+  grid.push({ batch: 2, height: 7, width: 10, inChannels: 4, outChannels: 3, kernel: [2, 5], stride: 2, pad: 'valid' });
+  grid.push({ batch: 2, height: 6, width: 6, inChannels: 2, outChannels: 4, kernel: [5, 3], stride: 2, pad: 'same' });
+  grid.push({ batch: 3, height: 5, width: 5, inChannels: 6, outChannels: 2, kernel: [1, 1], stride: 1, pad: 'valid' });
+  return grid;
+}
+
 export function convGeometry(c: ConvCase) {
   const [fh, fw] = c.kernel;
   if (typeof c.pad === 'number') {

@@ -1,19 +1,10 @@
 import { engine, liveTensors, type Tensor, tensor4d } from '@neurite/core';
 import { describeBackends, expectClose, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
-import { type ConvCase, conv2dFilterGradReference, convGeometry } from '../../test/reference.js';
+import { type ConvCase, conv2dFilterGradReference, convGeometry, convGrid } from '../../test/reference.js';
 
 // The grid the issue asks for: stride 1 and 2, same and valid, 1/3/32 input channels, batch 1 and 7.
-const grid: ConvCase[] = [];
-for (const stride of [1, 2])
-  for (const pad of ['same', 'valid'] as const)
-    for (const inChannels of [1, 3, 32])
-      for (const batch of [1, 7])
-        grid.push({ batch, height: 9, width: 8, inChannels, outChannels: 5, kernel: [3, 3], stride, pad });
-// Odd shapes: a non-square kernel, a stride that leaves rows unread, a 1x1 kernel.
-grid.push({ batch: 2, height: 7, width: 10, inChannels: 4, outChannels: 3, kernel: [2, 5], stride: 2, pad: 'valid' });
-grid.push({ batch: 2, height: 6, width: 6, inChannels: 2, outChannels: 4, kernel: [5, 3], stride: 2, pad: 'same' });
-grid.push({ batch: 3, height: 5, width: 5, inChannels: 6, outChannels: 2, kernel: [1, 1], stride: 1, pad: 'valid' });
+const grid: ConvCase[] = convGrid();
 // The wasm kernel takes a matrix product when 2*kh*kw*ci <= co and a dilated conv otherwise: these reach
 // the product on both paddings and strides 1 to 3 (taps off both sides, rows left unread), up to its
 // boundary (9 -> 18, 25 -> 50) and just past it (18 -> 35).

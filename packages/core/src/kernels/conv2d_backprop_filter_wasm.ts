@@ -62,7 +62,7 @@ function simdOneChannel(
   const wasm = backend as any;
   const dw: tf.TensorInfo = wasm.makeOutput([fh, fw, 1, co], 'float32');
   const at = (t: tf.TensorInfo) => heapOffset(wasm, t.dataId);
-  // Registers over each image's positions (gemm-wat.mjs convFilterGradC1Wat), 8 or 4 channels at a time.
+  // Registers over each image's positions (conv1-wat.mjs convFilterGradC1Wat), 8 or 4 channels at a time.
   const tiled = co % 8 === 0 ? simd.convFilterGradC1x8 : simd.convFilterGradC1x4;
   tiled(at(x), at(dy), at(dw), info.batchSize, h, w, oh, ow, fh, fw, co);
   return dw;

@@ -1,18 +1,10 @@
 import { engine, liveTensors, type Tensor, tensor4d } from '@neurite/core';
 import { describeBackends, expectClose, floats } from '@neurite/core/testing';
 import { expect, it } from 'vitest';
-import { type ConvCase, conv2dInputGradReference, convGeometry } from '../../test/reference.js';
+import { type ConvCase, conv2dInputGradReference, convGeometry, convGrid } from '../../test/reference.js';
 
 // The same grid as the filter gradient: stride 1 and 2, same and valid, 1/3/32 input channels, batch 1 and 7.
-const grid: ConvCase[] = [];
-for (const stride of [1, 2])
-  for (const pad of ['same', 'valid'] as const)
-    for (const inChannels of [1, 3, 32])
-      for (const batch of [1, 7])
-        grid.push({ batch, height: 9, width: 8, inChannels, outChannels: 5, kernel: [3, 3], stride, pad });
-grid.push({ batch: 2, height: 7, width: 10, inChannels: 4, outChannels: 3, kernel: [2, 5], stride: 2, pad: 'valid' });
-grid.push({ batch: 2, height: 6, width: 6, inChannels: 2, outChannels: 4, kernel: [5, 3], stride: 2, pad: 'same' });
-grid.push({ batch: 3, height: 5, width: 5, inChannels: 6, outChannels: 2, kernel: [1, 1], stride: 1, pad: 'valid' });
+const grid: ConvCase[] = convGrid();
 
 await describeBackends('Conv2DBackpropInput', (backend) => {
   for (const c of grid) {

@@ -7,19 +7,12 @@ import {
   conv2dInputGradReference,
   conv2dReference,
   convGeometry,
+  convGrid,
 } from '../../test/reference.js';
 
 // wasm's Conv2D runs on Neurite's matrix product (im2col, then P x W); the same grid on every backend.
-const grid: ConvCase[] = [];
-for (const stride of [1, 2])
-  for (const pad of ['same', 'valid'] as const)
-    for (const inChannels of [1, 3, 32])
-      for (const batch of [1, 7])
-        grid.push({ batch, height: 9, width: 8, inChannels, outChannels: 5, kernel: [3, 3], stride, pad });
-grid.push({ batch: 2, height: 7, width: 10, inChannels: 4, outChannels: 3, kernel: [2, 5], stride: 2, pad: 'valid' });
-grid.push({ batch: 2, height: 6, width: 6, inChannels: 2, outChannels: 4, kernel: [5, 3], stride: 2, pad: 'same' });
-// 1x1 stride 1 reads X as P directly; a stride that leaves rows unread; a filter as large as the image.
-grid.push({ batch: 3, height: 5, width: 5, inChannels: 6, outChannels: 2, kernel: [1, 1], stride: 1, pad: 'valid' });
+const grid: ConvCase[] = convGrid();
+// 1x1 with 'same' reads X as P directly; a stride that leaves rows unread; a filter as large as the image.
 grid.push({ batch: 2, height: 6, width: 5, inChannels: 16, outChannels: 33, kernel: [1, 1], stride: 1, pad: 'same' });
 grid.push({ batch: 3, height: 10, width: 11, inChannels: 2, outChannels: 40, kernel: [3, 3], stride: 3, pad: 'valid' });
 grid.push({ batch: 2, height: 4, width: 4, inChannels: 3, outChannels: 17, kernel: [4, 4], stride: 1, pad: 'valid' });

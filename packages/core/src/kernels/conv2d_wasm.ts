@@ -88,7 +88,7 @@ function convolve(
 
 /**
  * A first layer on one-channel images (stride 1, no padding, no dilation, co a multiple of 8) with
- * Neurite's register-tiled kernel (gemm-wat.mjs convForwardC1Wat): conv1 of the MNIST CNN at batch 128,
+ * Neurite's register-tiled kernel (conv1-wat.mjs convForwardC1Wat): conv1 of the MNIST CNN at batch 128,
  * bias and ReLU included, in 1.2 ms on Node 24 (6 positions x 16 channels) and 2.3 on Node 20 (4 x 8),
  * against 3.6-3.8 for XNNPACK's convolution alone. Null when the case or the runtime does not fit.
  */

@@ -30,64 +30,20 @@ interface Case {
 // (wasm's register-tiled kernel at 8 and 16 channels), patches deep enough for the matrix product, and
 // what both leave to tfjs (5 channels, strides, 'same').
 const cases: Case[] = [];
+// [batch, size, inChannels, outChannels, kernel, stride, padding]
+const shapes: [number, [number, number], number, number, [number, number], number, 'same' | 'valid'][] = [
+  [2, [9, 8], 1, 16, [3, 3], 1, 'valid'],
+  [2, [7, 7], 4, 8, [3, 3], 1, 'valid'],
+  [3, [6, 5], 3, 5, [2, 3], 2, 'same'],
+];
+const shaped = (i: number, bias: boolean, activation: 'relu' | 'linear', at = shapes[i]): Case => {
+  const [batch, size, inChannels, outChannels, kernel, stride, padding] = at;
+  return { batch, size, inChannels, outChannels, kernel, stride, padding, bias, activation };
+};
 for (const activation of ['relu', 'linear'] as const)
-  for (const bias of [true, false]) {
-    cases.push({
-      batch: 2,
-      size: [9, 8],
-      inChannels: 1,
-      outChannels: 16,
-      kernel: [3, 3],
-      stride: 1,
-      padding: 'valid',
-      bias,
-      activation,
-    });
-    cases.push({
-      batch: 2,
-      size: [7, 7],
-      inChannels: 4,
-      outChannels: 8,
-      kernel: [3, 3],
-      stride: 1,
-      padding: 'valid',
-      bias,
-      activation,
-    });
-    cases.push({
-      batch: 3,
-      size: [6, 5],
-      inChannels: 3,
-      outChannels: 5,
-      kernel: [2, 3],
-      stride: 2,
-      padding: 'same',
-      bias,
-      activation,
-    });
-  }
-cases.push({
-  batch: 2,
-  size: [8, 8],
-  inChannels: 1,
-  outChannels: 8,
-  kernel: [3, 3],
-  stride: 1,
-  padding: 'same',
-  bias: true,
-  activation: 'relu',
-});
-cases.push({
-  batch: 1,
-  size: [5, 6],
-  inChannels: 8,
-  outChannels: 24,
-  kernel: [1, 1],
-  stride: 1,
-  padding: 'valid',
-  bias: true,
-  activation: 'relu',
-});
+  for (const bias of [true, false]) for (let i = 0; i < shapes.length; i++) cases.push(shaped(i, bias, activation));
+cases.push(shaped(0, true, 'relu', [2, [8, 8], 1, 8, [3, 3], 1, 'same']));
+cases.push(shaped(0, true, 'relu', [1, [5, 6], 8, 24, [1, 1], 1, 'valid']));
 
 const label = (c: Case) =>
   `x[${c.batch},${c.size},${c.inChannels}] k${c.kernel.join('x')}->${c.outChannels} s${c.stride} ${c.padding}` +
