@@ -65,7 +65,8 @@ function patches(g: GemmConv, x: number, p: number, b0: number, count: number, b
   g.simd.im2col(x + b0 * imageBytes, p, count, h, w, ci, kh, kw, sh, sw, top, left, oh, ow, backward);
 }
 
-/** Calls body(b0, count, pAt) for each slice of images, with P (im2col'd unless `fill` is false) at pAt. */
+/** Calls body(b0, count, p) for each slice of images, with the slice's patches of x at p (X itself for a direct
+ * 1x1 convolution); with x null, p is an empty scratch of a slice's patches for body to fill. */
 function eachSlice(
   g: GemmConv,
   backend: WasmBackend,
