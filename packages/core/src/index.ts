@@ -16,7 +16,7 @@ export {
   stockKernel,
   useBackend,
 } from './backends/registry.js';
-export { getWasmDir, setWasmDir, wasm } from './backends/wasm.js';
+export { getWasmDir, setWasmDir, setWasmThreads, wasm } from './backends/wasm.js';
 export { NeuriteError } from './errors.js';
 export { jsonDepth } from './json.js';
 export { countLeaks, type LiveTensors, liveTensors } from './memory.js';

@@ -8,4 +8,10 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 
 export { MathBackendCPU, version_cpu } from '@tensorflow/tfjs-backend-cpu';
-export { BackendWasm, getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+export {
+  BackendWasm,
+  getThreadsCount,
+  setThreadsCount,
+  setWasmPaths,
+  version_wasm,
+} from '@tensorflow/tfjs-backend-wasm';

@@ -4,6 +4,7 @@ export declare const version_cpu: string;
 export declare const version_wasm: string;
 export declare function setWasmPaths(prefixOrFileMap: string | Record<string, string>, usePlatformFetch?: boolean): void;
 export declare function getThreadsCount(): number;
+export declare function setThreadsCount(numThreads: number): void;
 // biome-ignore lint/suspicious/noExplicitAny: backend internals are reached only by Neurite's own kernels.
 export declare const MathBackendCPU: any;
 // biome-ignore lint/suspicious/noExplicitAny: as above.

@@ -10,6 +10,34 @@ import { wasmSum } from '../kernels/sum.js';
 import type { BackendPlugin } from './plugin.js';
 
 let wasmDir: string | undefined;
+let wasmThreads: number | undefined;
+
+/**
+ * How many threads the wasm backend runs its kernels on, set before useBackend('wasm'). tfjs has a
+ * threaded build that only browsers run, and only in a cross-origin isolated page or worker (COOP
+ * `same-origin` and COEP `require-corp`, so that SharedArrayBuffer exists): there it takes `threads`
+ * (by default tfjs picks a count from the number of cores), and 1 chooses the single-threaded build. Elsewhere
+ * (Node, a page that is not isolated) the backend runs on one thread whatever is asked; `info.threads`
+ * from useBackend says how many it got. Neurite's own GEMM and convolution kernels run on one thread in
+ * either build: the threads speed up tfjs's other kernels.
+ *
+ * @example
+ * ```ts
+ * import { setWasmThreads, useBackend } from '@neurite/core';
+ * setWasmThreads(1);
+ * const info = await useBackend('wasm');
+ * console.log(info.threads); // 1
+ * ```
+ */
+export function setWasmThreads(threads: number): void {
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+    throw new NeuriteError(
+      `setWasmThreads: threads must be a whole number from 1 to 64. Received: ${String(threads)}. ` +
+        'E.g. setWasmThreads(navigator.hardwareConcurrency), or setWasmThreads(1) for the single-threaded build.',
+    );
+  }
+  wasmThreads = threads;
+}
 
 /**
  * Where the wasm backend loads its `.wasm` binaries from (a folder path in Node, a URL prefix in the
@@ -33,6 +61,25 @@ export function setWasmDir(prefix: string): void {
  */
 export function getWasmDir(): string {
   return wasmDir ?? defaultWasmDir();
+}
+
+let restoreThreadCap: (() => void) | undefined;
+
+/**
+ * tfjs's threaded build caps its thread pool at half of navigator.hardwareConcurrency (it takes every
+ * core for two hardware threads), which it reads once, as its module starts: on a 2-core machine it
+ * would run one thread whatever setThreadsCount asked. While the backend starts, the count the build
+ * reads is made twice the threads asked for; onActivate puts the browser's own back.
+ */
+function liftThreadCap(threads: number): void {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+  if (!nav || isNode || Object.hasOwn(nav, 'hardwareConcurrency')) return;
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: threads * 2, configurable: true });
+  restoreThreadCap = () => {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+    restoreThreadCap = undefined;
+  };
 }
 
 const BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
@@ -95,6 +142,14 @@ export const wasm: BackendPlugin = {
     const dir = getWasmDir();
     await checkWasmDir(dir);
     tf.setWasmPaths(dir);
+    if (wasmThreads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    else if (wasmThreads !== undefined) {
+      tf.setThreadsCount(wasmThreads);
+      liftThreadCap(wasmThreads);
+    }
+  },
+  onActivate() {
+    restoreThreadCap?.();
   },
   kernels: [
     wasmConv2D,

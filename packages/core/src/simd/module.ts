@@ -1,4 +1,4 @@
-import { KERNELS_WASM, KERNELS_WIDE_WASM } from './kernels_wasm.js';
+import { KERNELS_SHARED_WASM, KERNELS_WASM, KERNELS_WIDE_WASM } from './kernels_wasm.js';
 
 /** The exports of kernels.wat. Pointers are byte offsets into tfjs's wasm memory. */
 export interface SimdKernels {
@@ -173,32 +173,41 @@ export function wideTiles(): boolean {
 // biome-ignore lint/suspicious/noExplicitAny: BackendWasm's emscripten module and data map are not in tfjs's public types.
 type WasmBackend = any;
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The base module, compiled on first use: [for a plain memory, for a shared one]; null where it cannot compile. */
+const compiled: [WebAssembly.Module | null | undefined, WebAssembly.Module | null | undefined] = [undefined, undefined];
 let enabled = true;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
 /**
  * Neurite's SIMD kernels bound to this wasm backend's memory, or null where they cannot run (a runtime
  * without WebAssembly SIMD, or switched off): callers then take their JavaScript path. The module is
- * a few hundred bytes, so it is compiled synchronously on first use.
+ * a few KB, so it is compiled synchronously on first use. tfjs's threaded build (a cross-origin
+ * isolated page) has a shared memory, which only a module that imports a shared memory links to: that
+ * build gets the base module's shared twin, and no wide tiles (no browser lets a script turn on V8's
+ * revectorizer, and Node never runs the threaded build).
  */
 export function simdKernels(backend: WasmBackend): SimdKernels | null {
   if (!enabled) return null;
-  const memory = backend?.wasm?.asm?.memory;
+  // The single-threaded builds export their memory; the threaded build imports it (emscripten keeps it
+  // as wasmMemory).
+  const memory = backend?.wasm?.asm?.memory ?? backend?.wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   const known = instances.get(memory);
   if (known) return known;
-  if (compiled === undefined) {
-    wideModule(); // sets V8's flag before the base module compiles
+  const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  const which = shared ? 1 : 0;
+  if (compiled[which] === undefined) {
+    if (!shared) wideModule(); // sets V8's flag before the base module compiles
     try {
-      compiled = new WebAssembly.Module(decode(KERNELS_WASM));
+      compiled[which] = new WebAssembly.Module(decode(shared ? KERNELS_SHARED_WASM : KERNELS_WASM));
     } catch {
-      compiled = null; // no SIMD in this runtime
+      compiled[which] = null; // no SIMD (or no threads) in this runtime
     }
   }
-  if (!compiled) return null;
-  const kernels = { ...new WebAssembly.Instance(compiled, { env: { memory } }).exports } as unknown as SimdKernels;
-  const wideCode = wideModule();
+  const code = compiled[which];
+  if (!code) return null;
+  const kernels = { ...new WebAssembly.Instance(code, { env: { memory } }).exports } as unknown as SimdKernels;
+  const wideCode = shared ? null : wideModule();
   if (wideCode) {
     // gemm6x16, convC1x16
     Object.assign(kernels, new WebAssembly.Instance(wideCode, { env: { memory } }).exports);
