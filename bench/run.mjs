@@ -3,9 +3,10 @@
 // it needs Debian's python3-torch and never runs in CI; add --accuracy for 3 epochs of the real MNIST
 // with Neurite and PyTorch; add --against <git ref> for this checkout's step beside a build of that ref,
 // in turns, bench/against.mjs), profile (ms per kernel in one training step), inference (batch 1 and 128
-// beside tfjs-layers and onnxruntime-web).
+// beside tfjs-layers and onnxruntime-web), browser (the in-page trainer in headless Chromium beside Node).
 import { webgpu } from '@neurite/backend-webgpu';
 import { registerBackend } from '@neurite/core';
+import { benchBrowser, printBrowser } from './browser.mjs';
 import { benchDatasets, printDatasets } from './datasets.mjs';
 import { benchInference, printInference } from './inference.mjs';
 import { benchKernels, printKernels, writeResults } from './kernels.mjs';
@@ -18,6 +19,7 @@ const ENTRIES = {
   train: { run: benchTrain, print: printTrain },
   profile: { run: benchProfile, print: printProfile },
   inference: { run: benchInference, print: printInference },
+  browser: { run: benchBrowser, print: printBrowser },
 };
 
 const args = process.argv.slice(2);

@@ -101,7 +101,7 @@ save('activation-functions.svg', activationFunctionsSvg({ width: 720, height: 30
   model.dispose();
 }
 
-// Chapters 5 and 6: the docs' small CNN (apps/docs/demo/model, made by the CLI): its training curves,
+// Chapters 5 and 6: the CLI's default CNN (apps/docs/demo/model, made by make-model.sh): its training curves,
 // its confusion matrix on the 10,000 test digits, its first-layer filters and every layer's output.
 {
   const dir = join(here, 'demo', 'model');

@@ -1,10 +1,13 @@
-// Serves the built site for local reading: node apps/docs/serve.mjs [port] (default 4173).
+// Serves the built site for local reading: node apps/docs/serve.mjs [port] [dir] (default 4173, ./dist).
+// Every answer is cross-origin isolated (COOP/COEP), as the built site's _headers asks of a host: the
+// in-page trainer needs SharedArrayBuffer for wasm threads.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = fileURLToPath(new URL('./dist/', import.meta.url));
+const defaultDist = fileURLToPath(new URL('./dist/', import.meta.url));
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 const types = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -16,8 +19,9 @@ const types = {
   '.wasm': 'application/wasm',
 };
 
-/** A static file server over dist/, on 127.0.0.1. Returns the server (listening). */
-export function serve(port = 4173) {
+/** A static file server over `dir` (default dist/), on 127.0.0.1. Returns the server (listening). */
+export function serve(port = 4173, dir = defaultDist) {
+  const dist = resolve(dir) + sep;
   const server = createServer((req, res) => {
     let path;
     try {
@@ -39,7 +43,7 @@ export function serve(port = 4173) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', ...ISOLATED });
     createReadStream(file)
       .on('error', () => res.destroy())
       .pipe(res);
@@ -49,6 +53,6 @@ export function serve(port = 4173) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.argv[2] ?? 4173);
-  await serve(port);
+  await serve(port, process.argv[3]);
   console.log(`Neurite docs at http://127.0.0.1:${port}/ (Ctrl-C to stop)`);
 }

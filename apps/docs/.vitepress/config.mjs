@@ -9,6 +9,15 @@ export default defineConfig({
   outDir: './dist',
   cleanUrls: false,
   head: [['link', { rel: 'icon', href: '/favicon.ico' }]],
+  // $...$ and $$...$$ in the markdown are typeset at build time (MathJax, through markdown-it-mathjax3).
+  markdown: { math: true },
+  // Cross-origin isolation, as serve.mjs and the built site's _headers send it: the in-page trainer's
+  // wasm threads need SharedArrayBuffer.
+  vite: {
+    server: {
+      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    },
+  },
   // <neurite-...> tags in the markdown are the live widgets (demo/widgets.ts), not Vue components.
   vue: { template: { compilerOptions: { isCustomElement: (tag) => tag.startsWith('neurite-') } } },
   // The API reference is generated after VitePress runs; links into it are checked by the site test.
@@ -17,10 +26,25 @@ export default defineConfig({
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
       { text: 'Course', link: '/course/01-forward-propagation' },
-      { text: 'Live demo', link: '/demo' },
+      {
+        text: 'Try it',
+        items: [
+          { text: 'Draw a digit', link: '/demo' },
+          { text: 'Train MNIST in this page', link: '/train' },
+          { text: 'Playground', link: '/playground' },
+        ],
+      },
       { text: 'API', link: '/api/index.html', target: '_self' },
     ],
     sidebar: [
+      {
+        text: 'Try it',
+        items: [
+          { text: 'Draw a digit', link: '/demo' },
+          { text: 'Train MNIST in this page', link: '/train' },
+          { text: 'Playground: small nets on 2-D data', link: '/playground' },
+        ],
+      },
       {
         text: 'Guide',
         items: [

@@ -2,8 +2,19 @@
 // bundle (built by build.mjs into /demo/widgets.js, about 2 MB), loaded once; other pages never load it.
 import DefaultTheme from 'vitepress/theme';
 import './widgets.css';
+import './backprop.css';
+import './playground.css';
+import './draw-digit.css';
+import './mnist-trainer.css';
 
-const TAGS = 'neurite-train-demo, neurite-backend-switcher';
+const TAGS = [
+  'neurite-backend-switcher',
+  'neurite-train-demo',
+  'neurite-backprop-stepper',
+  'neurite-playground',
+  'neurite-draw-digit',
+  'neurite-mnist-trainer',
+].join(', ');
 
 export default {
   extends: DefaultTheme,

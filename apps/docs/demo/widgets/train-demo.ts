@@ -1,86 +1,10 @@
-// Live widgets inside the docs pages, as custom elements (the VitePress theme loads this bundle only on
-// pages that use them). They run the real packages on the backend picked in <neurite-backend-switcher>:
-//   <neurite-backend-switcher>  buttons for cpu, wasm and webgpu; says which backend runs
-//   <neurite-train-demo>        chapter 4: trains a small model by gradient descent, J and the boundary live
-import { webgpu } from '@neurite/backend-webgpu';
-import { type BackendInfo, random, registerBackend, setSeed, setWasmDir, tensor2d, useBackend } from '@neurite/core';
+// <neurite-train-demo>, chapter 4: trains a small model by gradient descent in the page, J and the
+// decision boundary live, on the backend picked in the page's <neurite-backend-switcher>.
+import { random, setSeed, tensor2d } from '@neurite/core';
 import { Dense } from '@neurite/layers';
 import { type Sequential, sequential } from '@neurite/model';
 import { colorize, lineChartSvg } from '@neurite/viz';
-
-const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
-const STORAGE_KEY = 'neurite-backend';
-
-registerBackend(webgpu);
-// Same origin as the docs site: build.mjs copies tfjs's wasm binaries into /demo/wasm/.
-setWasmDir(new URL('/demo/wasm/', location.href).href);
-
-// One engine per page: every widget shares the running backend, and a switch is seen by all of them.
-let running: Promise<BackendInfo> | undefined;
-let busy = 0; // trainings in flight: switching waits until none runs
-
-function saved(): string {
-  const name = localStorage.getItem(STORAGE_KEY);
-  return name && (BACKENDS as readonly string[]).includes(name) ? name : 'wasm';
-}
-
-/** Starts (or switches to) a backend, remembers the choice across pages, and tells every widget. */
-function start(name: string): Promise<BackendInfo> {
-  running = (async () => {
-    while (busy > 0) await new Promise((r) => setTimeout(r, 50));
-    const info = await useBackend(name);
-    localStorage.setItem(STORAGE_KEY, name);
-    window.dispatchEvent(new CustomEvent('neurite-backend', { detail: info }));
-    return info;
-  })();
-  running.catch((e: Error) => window.dispatchEvent(new CustomEvent('neurite-backend-error', { detail: e.message })));
-  return running;
-}
-
-function ready(): Promise<BackendInfo> {
-  return running ?? start(saved());
-}
-
-function describe(info: BackendInfo): string {
-  const adapter = info.adapter ? ` (${info.adapter.vendor} ${info.adapter.architecture})` : '';
-  return `Running on ${info.name}${adapter}`;
-}
-
-class BackendSwitcher extends HTMLElement {
-  private status = document.createElement('span');
-
-  connectedCallback(): void {
-    if (this.childElementCount > 0) return;
-    this.className = 'neurite-switcher';
-    this.append('Backend: ');
-    for (const name of BACKENDS) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = name;
-      b.dataset.backend = name;
-      b.addEventListener('click', () => {
-        this.status.textContent = `starting ${name}...`;
-        delete this.status.dataset.backend;
-        void start(name);
-      });
-      this.append(b);
-    }
-    this.status.className = 'neurite-status';
-    this.status.textContent = 'starting...';
-    this.append(this.status);
-    window.addEventListener('neurite-backend', (e) => this.show((e as CustomEvent<BackendInfo>).detail));
-    window.addEventListener('neurite-backend-error', (e) => {
-      this.status.textContent = `could not start: ${(e as CustomEvent<string>).detail}`;
-    });
-    void ready().then((info) => this.show(info));
-  }
-
-  private show(info: BackendInfo): void {
-    this.status.textContent = describe(info);
-    this.status.dataset.backend = info.name;
-    for (const b of this.querySelectorAll('button')) b.classList.toggle('active', b.dataset.backend === info.name);
-  }
-}
+import { ready, training } from './backend.js';
 
 /** The two problems: chapter 4's straight-line rule, and a circle that needs a hidden layer. */
 const PROBLEMS = {
@@ -154,7 +78,7 @@ class TrainDemo extends HTMLElement {
       return;
     }
     const info = await ready();
-    busy++;
+    training(1);
     this.dataset.state = 'training';
     delete this.dataset.backend;
     this.$<HTMLButtonElement>('button[name=train]').disabled = true;
@@ -215,7 +139,7 @@ class TrainDemo extends HTMLElement {
       x.dispose();
       y.dispose();
       model.dispose();
-      busy--;
+      training(-1);
       this.$<HTMLButtonElement>('button[name=train]').disabled = false;
       this.$<HTMLButtonElement>('button[name=stop]').disabled = true;
     }
@@ -253,5 +177,4 @@ class TrainDemo extends HTMLElement {
   }
 }
 
-if (!customElements.get('neurite-backend-switcher')) customElements.define('neurite-backend-switcher', BackendSwitcher);
 if (!customElements.get('neurite-train-demo')) customElements.define('neurite-train-demo', TrainDemo);
