@@ -128,6 +128,8 @@ describe('the in-page MNIST trainer', () => {
     await page.waitForFunction((t) => Number((document.querySelector(t) as HTMLElement).dataset.chartUpdates) >= 2, T, {
       timeout: 120_000,
     });
+    // No model to ask while a run goes.
+    expect(await page.$eval(`${T} button[name=predict]`, (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     await page.click(`${T} button[name=pause]`);
     await page.waitForSelector(`${T}[data-state=paused]`, { timeout: 30_000 });
     const held = await page.$eval(`${T} .result`, (e) => e.textContent);

@@ -15,7 +15,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -23,19 +24,51 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const bin = (name) => join(here, 'node_modules', '.bin', name);
-const flag = process.argv.indexOf('--out');
-const out = resolve(flag > 0 ? process.argv[flag + 1] : (process.env.NEURITE_DOCS_OUT ?? join(here, 'dist')));
+const out = outFolder();
+
+/**
+ * Where the site goes: --out <dir>, else NEURITE_DOCS_OUT (an empty value counts as unset), else
+ * apps/docs/dist. VitePress empties the folder first, so a folder that holds anything but an earlier
+ * build of this site is refused, and so are /, the home folder, this checkout and its sources.
+ */
+function outFolder() {
+  const flag = process.argv.indexOf('--out');
+  const given = flag > 0 ? process.argv[flag + 1] : process.env.NEURITE_DOCS_OUT;
+  const refuse = (why) => {
+    console.error(`docs build: ${why}`);
+    process.exit(2);
+  };
+  if (flag > 0 && (!given || given.startsWith('--'))) refuse('--out needs a folder, e.g. --out /tmp/neurite-docs.');
+  if (given === undefined || given === '') return join(here, 'dist');
+  const dir = resolve(given);
+  const kept = [root, here, join(root, 'docs'), join(root, 'packages'), join(root, 'apps'), homedir(), resolve('/')];
+  const inside = (a, b) => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
+  if (kept.some((k) => inside(k, dir)) || inside(dir, join(root, 'docs')) || inside(dir, join(here, '.vitepress')))
+    refuse(
+      `refusing to build into ${dir}: the build empties its folder first, and that one holds other files. Pick a folder of its own, e.g. --out /tmp/neurite-docs.`,
+    );
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, 'hashmap.json')))
+    refuse(
+      `refusing to build into ${dir}: it is not empty and holds no earlier build of this site (no hashmap.json), and the build empties its folder first. Pick an empty or new folder.`,
+    );
+  return dir;
+}
 
 /** One build at a time in this checkout: a lock folder holding the builder's pid (a dead one's is taken over). */
 async function lock() {
   const dir = join(here, '.vitepress', '.build-lock');
+  let told = false;
   for (let waited = 0; ; waited += 250) {
+    // The pid goes in first and the folder is renamed into place, so a lock never exists without one.
+    const mine = `${dir}.${process.pid}`;
+    mkdirSync(mine, { recursive: true });
+    writeFileSync(join(mine, 'pid'), String(process.pid));
     try {
-      mkdirSync(dir);
-      writeFileSync(join(dir, 'pid'), String(process.pid));
+      renameSync(mine, dir);
       return () => rmSync(dir, { recursive: true, force: true });
     } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
+      rmSync(mine, { recursive: true, force: true });
+      if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
       let pid = 0;
       try {
         pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
@@ -43,11 +76,14 @@ async function lock() {
       let alive = pid > 0;
       try {
         if (alive) process.kill(pid, 0);
-      } catch {
-        alive = false;
+      } catch (err) {
+        alive = err.code === 'EPERM'; // another user's live process
       }
-      // A lock without a live pid for over 2 s was left by a killed build.
-      if (!alive && waited > 2000) rmSync(dir, { recursive: true, force: true });
+      if (!alive) rmSync(dir, { recursive: true, force: true });
+      else if (!told) {
+        console.log(`docs build: waiting for the build of pid ${pid} to finish (${dir})`);
+        told = true;
+      }
       if (waited > 600_000)
         throw new Error(`docs build: ${dir} has been held for 10 minutes; remove it if no build runs.`);
       await new Promise((r) => setTimeout(r, 250));

@@ -1,9 +1,9 @@
 // Serves the built site for local reading: node apps/docs/serve.mjs [port] [dir] (default 4173, ./dist).
 // Every answer is cross-origin isolated (COOP/COEP), as the built site's _headers asks of a host: the
 // in-page trainer needs SharedArrayBuffer for wasm threads.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const defaultDist = fileURLToPath(new URL('./dist/', import.meta.url));
@@ -21,7 +21,19 @@ const types = {
 
 /** A static file server over `dir` (default dist/), on 127.0.0.1. Returns the server (listening). */
 export function serve(port = 4173, dir = defaultDist) {
-  const dist = resolve(dir) + sep;
+  if (!existsSync(dir))
+    console.warn(`docs server: ${resolve(dir)} does not exist: build the site first (pnpm run docs).`);
+  const dist = resolve(dir);
+  /** Whether `file`, with every link followed, lies inside the served folder. */
+  const within = (file) => {
+    let rel;
+    try {
+      rel = relative(realpathSync(dist), realpathSync(file));
+    } catch {
+      return false;
+    }
+    return rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel);
+  };
   const server = createServer((req, res) => {
     let path;
     try {
@@ -37,9 +49,11 @@ export function serve(port = 4173, dir = defaultDist) {
     }
     path = path.replace(/^(\.\.[/\\])+/, '');
     let file = join(dist, path);
+    const isFile = (f) => existsSync(f) && statSync(f).isFile();
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
-    if (!file.startsWith(dist) || !existsSync(file)) {
+    if (!isFile(file) && isFile(`${file}.html`)) file = `${file}.html`;
+    // Links are followed before the check: a symlink inside dist/ cannot serve a file from outside it.
+    if (!isFile(file) || !within(file)) {
       res.writeHead(404).end('not found');
       return;
     }

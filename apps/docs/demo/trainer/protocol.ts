@@ -32,7 +32,7 @@ export const DEFAULTS: TrainSettings = {
 
 /** The limits the page and the worker both enforce on settings (the page's form is not trusted either). */
 export const LIMITS = {
-  threads: [1, 16],
+  threads: [1, 8],
   epochs: [1, 20],
   batchSize: [1, 1024],
   learningRate: [1e-6, 1],
@@ -166,4 +166,7 @@ export type FromWorker =
       model: { json: unknown; weights: Uint8Array };
     }
   | { type: 'prediction'; probabilities: number[] }
-  | { type: 'error'; message: string };
+  /** Stopped before training began (while it loaded). */
+  | { type: 'cancelled' }
+  /** `predict`: the error came from a prediction, not from the run. */
+  | { type: 'error'; message: string; predict?: boolean };

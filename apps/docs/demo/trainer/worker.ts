@@ -48,16 +48,28 @@ setWasmDir(new URL('/demo/wasm/', self.location.href).href);
 /** The most bytes a file may unpack to: the training images' 16-byte header and 60,000 x 28 x 28 bytes. */
 const MAX_UNPACKED = 16 + 60000 * PIXELS;
 
-async function fetchIdx(name: string): Promise<Uint8Array> {
+async function fetchIdx(name: string, signal: AbortSignal): Promise<Uint8Array> {
   const url = new URL(`/demo/mnist/${name}.gz`, self.location.href).href;
-  const res = await fetch(url);
+  // Stop (the run's signal) ends a download at once; a download that stalls ends after two minutes.
+  const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(120_000)]) }).catch((e) => {
+    throw signal.aborted ? e : new Error(`MNIST: ${url} did not download: ${(e as Error).message}`);
+  });
   if (!res.ok || !res.body)
     throw new Error(`MNIST: ${url} answered ${res.status}; expected the file the site's build copies there.`);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = res.body.pipeThrough(new DecompressionStream('gzip')).getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (e) {
+      if (signal.aborted) throw e;
+      throw new Error(
+        `MNIST: ${url} is not a complete gzip file (${(e as Error).message}); expected the file the site's build writes there.`,
+      );
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     // A file that unpacks to more than MNIST holds is not MNIST: stop before holding it.
@@ -82,9 +94,9 @@ interface Split {
   count: number;
 }
 
-async function loadSplit(prefix: string, limit: number): Promise<Split> {
-  const images = parseIdx(await fetchIdx(`${prefix}-images-idx3-ubyte`), `${prefix}-images`);
-  const labels = parseIdx(await fetchIdx(`${prefix}-labels-idx1-ubyte`), `${prefix}-labels`);
+async function loadSplit(prefix: string, limit: number, signal: AbortSignal): Promise<Split> {
+  const images = parseIdx(await fetchIdx(`${prefix}-images-idx3-ubyte`, signal), `${prefix}-images`);
+  const labels = parseIdx(await fetchIdx(`${prefix}-labels-idx1-ubyte`, signal), `${prefix}-labels`);
   if (images.type !== 'uint8' || images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28)
     throw new Error(`MNIST: ${prefix}-images holds ${images.type} [${images.dims}]; expected uint8 [count, 28, 28].`);
   if (labels.type !== 'uint8' || labels.dims[0] !== images.dims[0])
@@ -232,6 +244,8 @@ async function start(settings: TrainSettings, canvases: Canvases): Promise<void>
     throw new Error('Cannot train: the page sent the wrong canvases (see protocol.ts Canvases).');
   post({ type: 'status', text: `starting ${settings.backend}...` });
   if (settings.backend === 'wasm') setWasmThreads(settings.threads);
+  abort = new AbortController();
+  paused = false;
   const info: BackendInfo = await useBackend(settings.backend);
   post({
     type: 'ready',
@@ -243,8 +257,20 @@ async function start(settings: TrainSettings, canvases: Canvases): Promise<void>
   });
   post({ type: 'status', text: 'loading MNIST...' });
   const t0 = performance.now();
-  const train = await loadSplit('train', settings.trainImages);
-  const test = await loadSplit('t10k', settings.testImages);
+  const signal = abort.signal;
+  let train: Split;
+  let test: Split;
+  try {
+    train = await loadSplit('train', settings.trainImages, signal);
+    test = await loadSplit('t10k', settings.testImages, signal);
+  } catch (e) {
+    if (signal.aborted) return post({ type: 'cancelled' });
+    throw e;
+  }
+  if (settings.probe >= test.count)
+    throw new Error(
+      `Cannot train: the test digit to watch is #${settings.probe}, but the site serves ${test.count} test digits.`,
+    );
   post({ type: 'data', train: train.count, test: test.count, ms: performance.now() - t0 });
 
   setSeed(settings.seed);
@@ -272,14 +298,14 @@ async function start(settings: TrainSettings, canvases: Canvases): Promise<void>
     const captions = drawMaps(canvases.maps, probePixels, await layerMaps(m, probe.x));
     post({ type: 'activations', epoch, batch: b, label: test.labels[settings.probe], captions });
   };
-  abort = new AbortController();
-  paused = false;
   let trainMs = 0;
   let samples = 0;
   let epochMs = 0;
   let stepStart = performance.now();
   let lastPost = 0;
   await sendMaps(0);
+  // Paused while it loaded: hold before the first batch.
+  while (paused && !abort.signal.aborted) await new Promise<void>((r) => (resume = r));
   try {
     const history = await m.fit(source, {
       epochs: settings.epochs,
@@ -324,6 +350,7 @@ async function start(settings: TrainSettings, canvases: Canvases): Promise<void>
       ],
     });
     const stopped = history.interrupted !== undefined;
+    if (stopped) trainMs += epochMs; // the epoch it stopped in
     const score = stopped ? await evaluate(m, test) : lastTest;
     const art = await toArtifacts(m, false);
     post(
@@ -493,7 +520,9 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       resume?.();
       return;
     case 'predict':
-      predict(msg.pixels).catch(fail);
+      predict(msg.pixels).catch((err) =>
+        post({ type: 'error', message: (err as Error)?.message ?? String(err), predict: true }),
+      );
       return;
     default:
       fail(

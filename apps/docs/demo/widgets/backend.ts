@@ -1,7 +1,7 @@
 // The page's one compute engine, shared by every widget on it, and <neurite-backend-switcher>: buttons for
 // cpu, wasm and webgpu that say which backend runs. A switch is seen by every widget on the page.
 import { webgpu } from '@neurite/backend-webgpu';
-import { type BackendInfo, registerBackend, setWasmDir, useBackend } from '@neurite/core';
+import { type BackendInfo, registerBackend, setWasmDir, setWasmThreads, useBackend } from '@neurite/core';
 
 export const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 const STORAGE_KEY = 'neurite-backend';
@@ -9,6 +9,9 @@ const STORAGE_KEY = 'neurite-backend';
 registerBackend(webgpu);
 // Same origin as the docs site: build.mjs copies tfjs's wasm binaries into /demo/wasm/.
 setWasmDir(new URL('/demo/wasm/', location.href).href);
+// The site is cross-origin isolated (for the trainer's worker), where tfjs would start its threaded build
+// here too: a pool of 8 workers and about 150 MB for the page's small models, with no speed to gain.
+setWasmThreads(1);
 
 // One engine per page: every widget shares the running backend, and a switch is seen by all of them.
 let running: Promise<BackendInfo> | undefined;
@@ -26,7 +29,10 @@ function saved(): string {
 
 /** Starts (or switches to) a backend, remembers the choice across pages, and tells every widget. */
 export function start(name: string): Promise<BackendInfo> {
+  // Starts run one after another, so the engine ends on the backend clicked last, and says so.
+  const before = running?.catch(() => undefined);
   running = (async () => {
+    await before;
     while (busy > 0) await new Promise((r) => setTimeout(r, 50));
     const info = await useBackend(name);
     localStorage.setItem(STORAGE_KEY, name);

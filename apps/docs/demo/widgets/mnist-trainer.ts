@@ -197,6 +197,8 @@ class MnistTrainer extends HTMLElement {
     this.$<HTMLButtonElement>('button[name=stop]').disabled = !running;
     this.$('button[name=pause]').textContent = 'Pause';
     for (const b of this.querySelectorAll<HTMLButtonElement>('.neurite-switcher button')) b.disabled = running;
+    // A prediction needs a finished run's model; while a run goes, there is none to ask.
+    this.$<HTMLButtonElement>('button[name=predict]').disabled = running || !this.model;
   }
 
   private failed(message: string): void {
@@ -224,7 +226,7 @@ class MnistTrainer extends HTMLElement {
         this.watchLongTasks();
         this.slowestMs = 0;
         result.textContent = `MNIST loaded from this site: ${m.train.toLocaleString('en')} training and ${m.test.toLocaleString('en')} test digits (${(m.ms / 1000).toFixed(1)} s). Training...`;
-        this.dataset.state = 'training';
+        if (this.dataset.state !== 'paused') this.dataset.state = 'training';
         return;
       case 'progress':
         this.losses.push(m.loss);
@@ -276,10 +278,9 @@ class MnistTrainer extends HTMLElement {
         this.dataset.trainSeconds = m.trainSeconds.toFixed(2);
         this.dataset.state = m.stopped ? 'stopped' : 'done';
         this.observer?.disconnect();
-        this.buttons(false);
-        this.$<HTMLButtonElement>('button[name=predict]').disabled = false;
-        this.$('.prediction').textContent = 'Draw a digit and press Predict.';
         this.model = m.model;
+        this.buttons(false);
+        this.$('.prediction').textContent = 'Draw a digit and press Predict.';
         this.dispatchEvent(new CustomEvent('neurite-trained', { detail: m.model, bubbles: true }));
         return;
       }
@@ -291,8 +292,13 @@ class MnistTrainer extends HTMLElement {
         this.$('.bars').innerHTML = barChartSvg(p, { labels: p.map((_, i) => String(i)), title: 'probabilities' });
         return;
       }
+      case 'cancelled':
+        result.textContent = 'Stopped before training began.';
+        this.dataset.state = 'stopped';
+        this.buttons(false);
+        return;
       case 'error':
-        if (this.dataset.state === 'done' || this.dataset.state === 'stopped') {
+        if (m.predict) {
           this.$('.prediction').textContent = m.message;
           return;
         }

@@ -43,6 +43,8 @@ export interface BackendPlugin {
   kernels?: KernelConfig[];
   /** Called with the started tfjs backend, each time it becomes the active one. */
   onActivate?(backend: KernelBackend): void;
+  /** Called when tfjs could not start the backend (after init), to undo what init set up for the start. */
+  onStartFailed?(): void;
   /** Facts for backendInfo(): SIMD and threads for wasm, the adapter for webgpu. */
   details?(backend: KernelBackend): Promise<BackendDetails>;
 }

@@ -204,7 +204,8 @@ async function activate(
   source: BackendSource,
   reason: string,
 ): Promise<BackendInfo> {
-  if (!initialised.has(plugin.name)) {
+  const firstStart = !initialised.has(plugin.name);
+  if (firstStart) {
     await plugin.init();
     initialised.add(plugin.name);
   }
@@ -220,11 +221,17 @@ async function activate(
     }
     kernelsInstalled.add(plugin.name);
   }
-  let started: boolean;
+  let started = false;
   try {
     started = await keepingProcessHandlers(() => tf.setBackend(plugin.name));
   } catch (e) {
     throw new NeuriteError(`Backend '${plugin.name}' failed to start: ${(e as Error).message}`);
+  } finally {
+    if (!started) {
+      plugin.onStartFailed?.();
+      // A failed first start runs init again next time (a fixed setWasmDir() is then read).
+      if (firstStart) initialised.delete(plugin.name);
+    }
   }
   if (!started) {
     throw new NeuriteError(

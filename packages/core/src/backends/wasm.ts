@@ -30,14 +30,26 @@ let wasmThreads: number | undefined;
  * ```
  */
 export function setWasmThreads(threads: number): void {
-  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
     throw new NeuriteError(
-      `setWasmThreads: threads must be a whole number from 1 to 64. Received: ${String(threads)}. ` +
-        'E.g. setWasmThreads(navigator.hardwareConcurrency), or setWasmThreads(1) for the single-threaded build.',
+      `setWasmThreads: threads must be a whole number from 1 to ${MAX_THREADS} (tfjs's threaded build makes ` +
+        `${MAX_THREADS} threads at most). Received: ${String(threads)}. ` +
+        'E.g. setWasmThreads(Math.min(8, navigator.hardwareConcurrency)), or setWasmThreads(1) for the single-threaded build.',
+    );
+  }
+  if (wasmStarted && threads !== wasmThreads) {
+    throw new NeuriteError(
+      `setWasmThreads(${threads}): the wasm backend has already started, on ${wasmThreads ?? "tfjs's default"} ` +
+        'thread(s), and its thread count is fixed from then on. Call setWasmThreads before the first ' +
+        "useBackend('wasm'), or start a new worker (or page) for another count.",
     );
   }
   wasmThreads = threads;
 }
+
+/** The threads tfjs's threaded build creates at most (its pthread pool). */
+const MAX_THREADS = 8;
+let wasmStarted = false;
 
 /**
  * Where the wasm backend loads its `.wasm` binaries from (a folder path in Node, a URL prefix in the
@@ -69,7 +81,7 @@ let restoreThreadCap: (() => void) | undefined;
  * tfjs's threaded build caps its thread pool at half of navigator.hardwareConcurrency (it takes every
  * core for two hardware threads), which it reads once, as its module starts: on a 2-core machine it
  * would run one thread whatever setThreadsCount asked. While the backend starts, the count the build
- * reads is made twice the threads asked for; onActivate puts the browser's own back.
+ * reads is made twice the threads asked for; onActivate (or onStartFailed) puts the browser's own back.
  */
 function liftThreadCap(threads: number): void {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
@@ -149,6 +161,10 @@ export const wasm: BackendPlugin = {
     }
   },
   onActivate() {
+    wasmStarted = true;
+    restoreThreadCap?.();
+  },
+  onStartFailed() {
     restoreThreadCap?.();
   },
   kernels: [
