@@ -123,4 +123,24 @@ describe('the docs site', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 400_000);
+
+  it("loads the widgets whatever the link's query: a malformed escape or tfjs flags are taken out first", async () => {
+    for (const [path, kept] of [
+      ['/demo.html?x=%E0%A4%A', ''],
+      ['/playground.html?tfjsflags=DEBUG:true&backend=cpu', '?backend=cpu'],
+    ]) {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(`${base}${path}`);
+      // The widget draws its controls once its bundle has loaded.
+      await page.waitForSelector(':is(neurite-draw-digit, neurite-playground) button', { timeout: 90_000 });
+      expect(new URL(page.url()).search, path).toBe(kept);
+      expect(errors, path).toEqual([]);
+      await page.close();
+    }
+  }, 180_000);
 });

@@ -177,6 +177,13 @@ export class DrawDigit extends HTMLElement {
     this.dataset.state = 'failed';
   }
 
+  /** After a failed load: the model line says what is shown now. */
+  private stillShowing(): void {
+    this.$('.model').textContent = this.model
+      ? 'The model shown is still the one loaded before.'
+      : 'No model is loaded.';
+  }
+
   /** Resolves once no prediction runs. */
   private async idle(): Promise<void> {
     while (this.running) await this.running.catch(() => undefined);
@@ -196,6 +203,9 @@ export class DrawDigit extends HTMLElement {
       );
       return;
     }
+    // A folder: its files are found by name inside it, so a query or a fragment has no place.
+    url.search = '';
+    url.hash = '';
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     this.loading = true;
     this.dataset.state = 'loading';
@@ -211,12 +221,16 @@ export class DrawDigit extends HTMLElement {
       if (problem) {
         model.dispose();
         this.fail(`${url.pathname}: ${problem}`);
+        this.stillShowing();
         return;
       }
       this.use(model, true, model.name);
       await this.predict();
     } catch (e) {
-      if (token === this.loads) this.fail(`Cannot load the model from ${url.pathname}: ${(e as Error).message}`);
+      if (token === this.loads) {
+        this.fail(`Cannot load the model from ${url.pathname}: ${(e as Error).message}`);
+        this.stillShowing();
+      }
     } finally {
       if (token === this.loads) this.loading = false;
     }
