@@ -1,4 +1,12 @@
-import { augmentDigits, augmentSamples, Dataset, loadMnist, transformImage } from '@neurite/datasets';
+import { createRng } from '@neurite/core';
+import {
+  augmentDigits,
+  augmentSamples,
+  Dataset,
+  digitAugmentation,
+  loadMnist,
+  transformImage,
+} from '@neurite/datasets';
 import { describe, expect, it } from 'vitest';
 
 function centreOfMass(image: Float32Array, width: number): [number, number] {
@@ -97,7 +105,90 @@ describe('augmentDigits', () => {
     expect(ms).toBeLessThan(10_000);
   });
 
+  it('leans a vertical line to the right at the top for a positive shear, and keeps its middle', () => {
+    const line = new Float32Array(21 * 21);
+    for (let y = 2; y < 19; y++) line[y * 21 + 10] = 1;
+    const leaned = transformImage(line, 21, 21, { shearDegrees: 20 });
+    const inkX = (row: number) => {
+      let m = 0;
+      let x = 0;
+      for (let i = 0; i < 21; i++) [m, x] = [m + leaned[row * 21 + i], x + i * leaned[row * 21 + i]];
+      return x / m;
+    };
+    expect(inkX(10)).toBeCloseTo(10, 5);
+    expect(inkX(3) - 10).toBeCloseTo(7 * Math.tan((20 * Math.PI) / 180), 1);
+    expect(inkX(17) - 10).toBeCloseTo(-7 * Math.tan((20 * Math.PI) / 180), 1);
+  });
+
+  it('draws the same first four numbers as before for the old options, so old seeds repeat', () => {
+    const rng = createRng(11);
+    const t = {
+      dx: rng.uniform(-2, 2),
+      dy: rng.uniform(-2, 2),
+      rotationDegrees: rng.uniform(-10, 10),
+      zoom: rng.uniform(0.9, 1.1),
+    };
+    expect(Array.from(augmentDigits({ seed: 11 })(digit(3)))).toEqual(Array.from(transformImage(digit(3), 28, 28, t)));
+  });
+
+  it('with digitAugmentation: seeded, in [0, 1], the digit kept near the centre, and each degradation seen', () => {
+    const a = augmentDigits({ ...digitAugmentation, seed: 7 });
+    const b = augmentDigits({ ...digitAugmentation, seed: 7 });
+    let changed = 0;
+    const masses: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const image = digit(i % 20);
+      const out = a(image);
+      expect(Array.from(out)).toEqual(Array.from(b(image)));
+      let mass = 0;
+      for (const v of out) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1 + 1e-6);
+        mass += v;
+      }
+      const [x, y] = centreOfMass(out, 28);
+      expect(Math.hypot(x - 13.5, y - 13.5)).toBeLessThan(6);
+      masses.push(mass / image.reduce((s, v) => s + v, 0));
+      // Noise leaves no pixel exactly 0 in most of the background.
+      if (out.filter((v) => v > 0 && v < 0.02).length > 100) changed++;
+    }
+    // Stroke width and contrast move the ink mass both ways; noise shows in about chance of the images.
+    expect(Math.min(...masses)).toBeLessThan(0.8);
+    expect(Math.max(...masses)).toBeGreaterThan(1.3);
+    expect(changed).toBeGreaterThan(20);
+    expect(changed).toBeLessThan(120);
+  });
+
+  it('an elastic distortion bends a straight line but keeps it in one piece', () => {
+    const line = new Float32Array(784);
+    for (let y = 4; y < 24; y++) line[y * 28 + 14] = 1;
+    const bend = augmentDigits({ maxShift: 0, maxRotationDegrees: 0, maxZoom: 0, elasticPixels: 2, seed: 3 });
+    const out = bend(line);
+    const xs: number[] = [];
+    for (let y = 6; y < 22; y++) {
+      let m = 0;
+      let x = 0;
+      for (let i = 0; i < 28; i++) [m, x] = [m + out[y * 28 + i], x + i * out[y * 28 + i]];
+      expect(m).toBeGreaterThan(0.5);
+      xs.push(x / m);
+    }
+    expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(0.3);
+    for (let i = 1; i < xs.length; i++) expect(Math.abs(xs[i] - xs[i - 1])).toBeLessThan(1);
+  });
+
   it('rejects bad ranges', () => {
+    expect(() => augmentDigits({ strokeRange: [2, 1] })).toThrow(
+      'augmentDigits: strokeRange must be [low, high] pixels with -4 <= low <= high <= 4. Received: [2,1].',
+    );
+    expect(() => augmentDigits({ minResolution: 2.5 })).toThrow(
+      'augmentDigits: minResolution must be an integer >= 4 pixels. Received: 2.5.',
+    );
+    expect(() => augmentDigits({ chance: 1.5 })).toThrow(
+      'augmentDigits: chance must be a number in [0, 1]. Received: 1.5.',
+    );
+    expect(() => augmentDigits({ maxBlur: Number.NaN })).toThrow(
+      'augmentDigits: maxBlur must be a number in [0, 4]. Received: NaN.',
+    );
     expect(() => augmentDigits({ maxZoom: 1 })).toThrow(
       'augmentDigits: maxZoom must be a number in [0, 1). Received: 1.',
     );
