@@ -3,7 +3,8 @@
 // it needs Debian's python3-torch and never runs in CI; add --accuracy for 3 epochs of the real MNIST
 // with Neurite and PyTorch; add --against <git ref> for this checkout's step beside a build of that ref,
 // in turns, bench/against.mjs), profile (ms per kernel in one training step), inference (batch 1 and 128
-// beside tfjs-layers and onnxruntime-web), browser (the in-page trainer in headless Chromium beside Node).
+// beside tfjs-layers and onnxruntime-web), browser (the in-page trainer in headless Chromium beside Node),
+// robust (trained models on digits that are not MNIST's: fonts, UCI's digits, degraded MNIST; --models a,b).
 import { webgpu } from '@neurite/backend-webgpu';
 import { registerBackend } from '@neurite/core';
 import { benchBrowser, printBrowser } from './browser.mjs';
@@ -11,6 +12,7 @@ import { benchDatasets, printDatasets } from './datasets.mjs';
 import { benchInference, printInference } from './inference.mjs';
 import { benchKernels, printKernels, writeResults } from './kernels.mjs';
 import { benchProfile, printProfile } from './profile.mjs';
+import { benchRobust, printRobust } from './robust.mjs';
 import { benchTrain, printTrain } from './train.mjs';
 
 const ENTRIES = {
@@ -20,6 +22,7 @@ const ENTRIES = {
   profile: { run: benchProfile, print: printProfile },
   inference: { run: benchInference, print: printInference },
   browser: { run: benchBrowser, print: printBrowser },
+  robust: { run: benchRobust, print: printRobust },
 };
 
 const args = process.argv.slice(2);
@@ -33,7 +36,13 @@ if (againstFlag >= 0 && (!against || against.startsWith('--'))) {
   console.error('--against needs a git ref, e.g. --against main or --against 8b067e3.');
   process.exit(2);
 }
-const values = new Set([flag, againstFlag].filter((i) => i >= 0).map((i) => i + 1));
+const modelsFlag = args.indexOf('--models');
+const models = modelsFlag >= 0 ? args[modelsFlag + 1]?.split(',') : undefined;
+if (modelsFlag >= 0 && (!models || models[0] === '' || models[0].startsWith('--'))) {
+  console.error('--models needs model folders, e.g. --models ~/.neurite/mnist/model,/tmp/other.');
+  process.exit(2);
+}
+const values = new Set([flag, againstFlag, modelsFlag].filter((i) => i >= 0).map((i) => i + 1));
 const names = args.filter((a, i) => !a.startsWith('--') && !values.has(i));
 for (const n of names) {
   if (!ENTRIES[n]) {
@@ -46,7 +55,7 @@ if (backends.includes('webgpu')) registerBackend(webgpu);
 for (const name of names.length ? names : Object.keys(ENTRIES)) {
   const entry = ENTRIES[name];
   console.log(`\n== ${name} ==`);
-  const rows = await entry.run({ backends, withTorch, accuracy, against });
+  const rows = await entry.run({ backends, withTorch, accuracy, against, models });
   console.log(entry.print(rows));
   console.log(`\nwrote ${writeResults(name, rows, { backends })}`);
 }
