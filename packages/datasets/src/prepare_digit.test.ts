@@ -53,3 +53,78 @@ describe('prepareDigit', () => {
     );
   });
 });
+
+/** A 1-pixel-per-unit ring (a 0) of radius r, dark ink on a given paper, with optional extras drawn in. */
+function ring(
+  w: number,
+  h: number,
+  paper: (x: number, y: number) => number,
+  ink: number,
+  extra: [number, number, number][] = [],
+  light: (x: number) => number = () => 1,
+) {
+  const data = new Uint8Array(w * h * 4);
+  const [cx, cy, r] = [w / 2, h / 2, Math.min(w, h) * 0.3];
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const d = Math.hypot((x - cx) / 0.7, y - cy);
+      let on = Math.abs(d - r) < r * 0.15;
+      for (const [ex, ey, er] of extra) on ||= Math.hypot(x - ex, y - ey) <= er;
+      data.fill(Math.round((on ? ink : paper(x, y)) * light(x)), (y * w + x) * 4, (y * w + x) * 4 + 3);
+      data[(y * w + x) * 4 + 3] = 255;
+    }
+  return { width: w, height: h, data };
+}
+
+describe('prepareDigit on pictures from cameras and scanners', () => {
+  const clean = prepareDigit(ring(100, 100, () => 245, 20));
+  const diff = (a: Float32Array) =>
+    a.reduce((s, v, i) => s + Math.abs(v - clean[i]), 0) / clean.reduce((s, v) => s + v, 0);
+
+  it('reads grey ink on grey paper, and a shadow across the page, as it reads black on white', () => {
+    expect(diff(prepareDigit(ring(100, 100, () => 190, 140)))).toBeLessThan(0.1);
+    // Light falling from full on the left to 45% on the right: paper and ink darken alike.
+    const shadow = prepareDigit(
+      ring(
+        100,
+        100,
+        () => 245,
+        40,
+        [],
+        (x) => 1 - 0.0055 * x,
+      ),
+    );
+    expect(diff(shadow)).toBeLessThan(0.25);
+    expect(Math.max(...shadow)).toBe(1);
+  });
+
+  it('drops specks far from the digit, so they do not move the crop', () => {
+    const specks = prepareDigit(
+      ring(100, 100, () => 245, 20, [
+        [3, 3, 1.5],
+        [96, 50, 1.5],
+        [50, 97, 1],
+      ]),
+    );
+    expect(diff(specks)).toBeLessThan(0.05);
+  });
+
+  it('refuses two digits side by side, and keeps a digit in two strokes', () => {
+    const two = ring(200, 100, () => 245, 20);
+    // A second ring: copy the left half's ring to the right.
+    const one = ring(100, 100, () => 245, 20);
+    for (let y = 0; y < 100; y++)
+      for (let x = 0; x < 100; x++) {
+        two.data.set(one.data.subarray((y * 100 + x) * 4, (y * 100 + x) * 4 + 4), (y * 200 + x) * 4);
+        two.data.set(one.data.subarray((y * 100 + x) * 4, (y * 100 + x) * 4 + 4), (y * 200 + x + 100) * 4);
+      }
+    expect(() => prepareDigit(two)).toThrow(
+      'prepareDigit: the image holds 2 separate marks side by side, like a number of several digits. Expected one digit; received more. Crop the image to a single digit.',
+    );
+    // A 5 drawn as two strokes: a bar over a hook, apart by a gap.
+    const five = canvas(60, 80, 255, 0, [20, 10, 45, 16]);
+    for (let y = 22; y < 70; y++)
+      for (let x = 18; x < 26; x++) five.data.fill(0, (y * 60 + x) * 4, (y * 60 + x) * 4 + 3);
+    expect(prepareDigit(five).reduce((s, v) => s + v, 0)).toBeGreaterThan(50);
+  });
+});

@@ -1,4 +1,5 @@
 import { NeuriteError } from '@neurite/core';
+import { resizeImage } from './image_ops.js';
 
 /** RGBA pixels, row-major, as a PNG/JPEG decoder or a canvas's getImageData gives them. */
 export interface RgbaPixels {
@@ -7,52 +8,208 @@ export interface RgbaPixels {
   data: ArrayLike<number>;
 }
 
-/** Grey ink intensity in [0, 1] per pixel (1 = ink), whatever the polarity and transparency of the image. */
-export function inkOf(img: RgbaPixels): Float32Array {
+/** Luminance in [0, 1] per pixel, transparent pixels composited over white. */
+function greyOf(img: RgbaPixels): Float32Array {
   const n = img.width * img.height;
   const grey = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const [r, g, b, a] = [img.data[4 * i], img.data[4 * i + 1], img.data[4 * i + 2], img.data[4 * i + 3] / 255];
-    // Transparent pixels are paper: composite over white.
-    grey[i] = (a * (0.299 * r + 0.587 * g + 0.114 * b) + (1 - a) * 255) / 255;
+    const a = img.data[4 * i + 3] / 255;
+    const lum = 0.299 * img.data[4 * i] + 0.587 * img.data[4 * i + 1] + 0.114 * img.data[4 * i + 2];
+    grey[i] = (a * lum + (1 - a) * 255) / 255;
   }
-  // MNIST digits are light ink on a dark background. Decide the paper colour from the border.
-  let border = 0;
-  let count = 0;
-  for (let x = 0; x < img.width; x++) {
-    border += grey[x] + grey[(img.height - 1) * img.width + x];
-    count += 2;
-  }
-  for (let y = 0; y < img.height; y++) {
-    border += grey[y * img.width] + grey[y * img.width + img.width - 1];
-    count += 2;
-  }
-  const lightPaper = border / count > 0.5;
-  const ink = new Float32Array(n);
-  const paper = lightPaper ? 1 : 0;
-  for (let i = 0; i < n; i++) ink[i] = Math.max(0, Math.abs(grey[i] - paper) - 0.08) / 0.92;
-  return ink;
+  return grey;
 }
 
-function sample(src: Float32Array, w: number, h: number, x: number, y: number): number {
-  if (x < 0 || y < 0 || x > w - 1 || y > h - 1) return 0;
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = Math.min(x0 + 1, w - 1);
-  const y1 = Math.min(y0 + 1, h - 1);
-  const fx = x - x0;
-  const fy = y - y0;
-  const top = src[y0 * w + x0] * (1 - fx) + src[y0 * w + x1] * fx;
-  const bottom = src[y1 * w + x0] * (1 - fx) + src[y1 * w + x1] * fx;
-  return top * (1 - fy) + bottom * fy;
+function quantile(values: Float32Array | number[], q: number): number {
+  const sorted = Float32Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))];
 }
 
 /**
- * Prepares a drawn or photographed digit the way MNIST's digits were prepared: crop to the ink, scale it to fit a 20 x 20 box (keeping its aspect ratio,
- * averaging 4 x 4 samples per pixel so that large images shrink smoothly), and place it in 28 x 28 so
- * that its centre of mass is the centre. Returns 784 values in [0, 1], light ink on dark, ready for a model
- * trained on MNIST. Works on any size, grey or colour, with or without alpha, dark ink on light paper or
- * light on dark.
+ * Ink in [0, 1] per pixel (1 = the darkest or lightest stroke), whatever the polarity, the paper's shade,
+ * the contrast and the lighting. The paper's polarity comes from the border; its level is estimated
+ * locally, on a grid of cells, so a shadow across a photo is paper and not ink. Background noise below a
+ * quarter of the ink's strength is cleared.
+ */
+export function inkOf(img: RgbaPixels): Float32Array {
+  const { width: w, height: h } = img;
+  const grey = greyOf(img);
+  const border: number[] = [];
+  for (let x = 0; x < w; x++) border.push(grey[x], grey[(h - 1) * w + x]);
+  for (let y = 0; y < h; y++) border.push(grey[y * w], grey[y * w + w - 1]);
+  const lightPaper = quantile(border, 0.5) > 0.5;
+  // Work on "darkness" (ink bright), so light paper and dark paper are one case.
+  const dark = lightPaper ? grey.map((v) => 1 - v) : grey;
+  // Paper level: from the border when it is even; otherwise per cell, the 30th percentile of darkness
+  // (paper is most of a cell), smoothed and interpolated. Images under 24 pixels a side take the border's.
+  const paper = new Float32Array(w * h);
+  const edge = lightPaper ? border.map((v) => 1 - v) : border;
+  // An evenly lit border means evenly lit paper: one level. A shadow shows as a spread along the border.
+  if (Math.min(w, h) < 24 || quantile(edge, 0.9) - quantile(edge, 0.1) < 0.12) {
+    paper.fill(quantile(edge, 0.5));
+  } else {
+    const cells = 8;
+    const level = new Float32Array(cells * cells);
+    for (let cy = 0; cy < cells; cy++)
+      for (let cx = 0; cx < cells; cx++) {
+        const vals: number[] = [];
+        for (let y = Math.floor((cy * h) / cells); y < Math.floor(((cy + 1) * h) / cells); y++)
+          for (let x = Math.floor((cx * w) / cells); x < Math.floor(((cx + 1) * w) / cells); x++)
+            vals.push(dark[y * w + x]);
+        level[cy * cells + cx] = quantile(vals, 0.3);
+      }
+    // A cell under a thick stroke reads darker than the cells around it: it takes their median instead.
+    // A shadow darkens neighbours alike, so it is kept.
+    const smooth = new Float32Array(cells * cells);
+    for (let cy = 0; cy < cells; cy++)
+      for (let cx = 0; cx < cells; cx++) {
+        const around: number[] = [];
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) {
+            const [x, y] = [cx + dx, cy + dy];
+            if ((dx || dy) && x >= 0 && y >= 0 && x < cells && y < cells) around.push(level[y * cells + x]);
+          }
+        const median = quantile(around, 0.5);
+        smooth[cy * cells + cx] = level[cy * cells + cx] > median + 0.1 ? median : level[cy * cells + cx];
+      }
+    for (let y = 0; y < h; y++) {
+      const v = ((y + 0.5) / h) * cells - 0.5; // past the outer cells' centres: extrapolated
+      const j = Math.max(0, Math.min(cells - 2, Math.floor(v)));
+      const b = v - j;
+      for (let x = 0; x < w; x++) {
+        const u = ((x + 0.5) / w) * cells - 0.5;
+        const i = Math.max(0, Math.min(cells - 2, Math.floor(u)));
+        const a = u - i;
+        const k = j * cells + i;
+        paper[y * w + x] =
+          (1 - a) * (1 - b) * smooth[k] +
+          a * (1 - b) * smooth[k + 1] +
+          (1 - a) * b * smooth[k + cells] +
+          a * b * smooth[k + cells + 1];
+      }
+    }
+  }
+  const ink = new Float32Array(w * h);
+  // Light falls on paper and ink alike: on light paper, ink is the share of the paper's light it takes
+  // away (1 - grey / paper), so a shadow changes nothing. On dark paper, light ink adds to it.
+  for (let i = 0; i < ink.length; i++) {
+    ink[i] = lightPaper
+      ? Math.max(0, 1 - (1 - dark[i]) / Math.max(0.02, 1 - paper[i]))
+      : Math.max(0, dark[i] - paper[i]);
+  }
+  // Contrast: the strongest ink (a high percentile of the inked pixels, so one hot pixel does not set it) is 1.
+  const inked = ink.filter((v) => v > 0.02);
+  if (inked.length === 0) return ink;
+  const strong = Math.max(quantile(inked, 0.95), ink.reduce((a, b) => Math.max(a, b), 0) * 0.5);
+  if (strong < 0.05) return new Float32Array(w * h);
+  const floor = 0.1;
+  for (let i = 0; i < ink.length; i++) ink[i] = Math.min(1, Math.max(0, (ink[i] / strong - floor) / (1 - floor)));
+  return ink;
+}
+
+interface Blob {
+  area: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  pixels: number[];
+}
+
+/** 8-connected regions of pixels over the threshold, largest first. */
+function blobsOf(ink: Float32Array, w: number, h: number, threshold: number): Blob[] {
+  const seen = new Uint8Array(w * h);
+  const blobs: Blob[] = [];
+  const stack: number[] = [];
+  for (let s = 0; s < ink.length; s++) {
+    if (seen[s] || ink[s] <= threshold) continue;
+    const b: Blob = { area: 0, x0: w, y0: h, x1: -1, y1: -1, pixels: [] };
+    seen[s] = 1;
+    stack.push(s);
+    while (stack.length > 0) {
+      const p = stack.pop() as number;
+      const [x, y] = [p % w, Math.floor(p / w)];
+      b.area++;
+      b.pixels.push(p);
+      b.x0 = Math.min(b.x0, x);
+      b.y0 = Math.min(b.y0, y);
+      b.x1 = Math.max(b.x1, x);
+      b.y1 = Math.max(b.y1, y);
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const [nx, ny] = [x + dx, y + dy];
+          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+          const q = ny * w + nx;
+          if (!seen[q] && ink[q] > threshold) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        }
+    }
+    blobs.push(b);
+  }
+  return blobs.sort((a, b) => b.area - a.area);
+}
+
+/**
+ * The ink of the digit alone: specks and marks far from the largest stroke are cleared. Throws when the
+ * image holds two or more digit-sized marks side by side (a number, not a digit).
+ */
+function keepDigit(ink: Float32Array, w: number, h: number): Float32Array {
+  const blobs = blobsOf(ink, w, h, 0.35);
+  if (blobs.length <= 1) return ink;
+  const main = blobs[0];
+  const mh = main.y1 - main.y0 + 1;
+  const mw = main.x1 - main.x0 + 1;
+  const size = Math.max(mh, mw);
+  // A part of the digit (the bar of a 5 or a 7, a 4's open stroke) is near the main stroke or large.
+  const kept = blobs.filter((b, i) => {
+    if (i === 0) return true;
+    const gapX = Math.max(0, b.x0 - main.x1, main.x0 - b.x1);
+    const gapY = Math.max(0, b.y0 - main.y1, main.y0 - b.y1);
+    return (
+      (b.area >= 0.15 * main.area && Math.max(gapX, gapY) <= 0.6 * size) ||
+      (b.area >= 0.03 * main.area && Math.max(gapX, gapY) <= 0.3 * size)
+    );
+  });
+  // Two digits side by side: tall marks of like size, apart, spanning a box wider than it is tall.
+  const tall = blobs.filter((b) => b.area >= 0.4 * main.area && b.y1 - b.y0 + 1 >= 0.6 * mh);
+  for (const b of tall) {
+    if (b === main) continue;
+    const gapX = Math.max(b.x0 - main.x1, main.x0 - b.x1);
+    const spanX = Math.max(b.x1, main.x1) - Math.min(b.x0, main.x0) + 1;
+    const spanY = Math.max(b.y1, main.y1) - Math.min(b.y0, main.y0) + 1;
+    if (gapX > 0.2 * mh && spanX > spanY) {
+      throw new NeuriteError(
+        `prepareDigit: the image holds ${tall.length} separate marks side by side, like a number of several digits. ` +
+          'Expected one digit; received more. Crop the image to a single digit.',
+      );
+    }
+  }
+  const keep = new Uint8Array(w * h);
+  for (const b of kept) for (const p of b.pixels) keep[p] = 1;
+  // The faint edge of a kept stroke (under the threshold) stays: keep pixels next to a kept one.
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let near = false;
+      for (let dy = -2; dy <= 2 && !near; dy++)
+        for (let dx = -2; dx <= 2 && !near; dx++) {
+          const [nx, ny] = [x + dx, y + dy];
+          near = nx >= 0 && ny >= 0 && nx < w && ny < h && keep[ny * w + nx] === 1;
+        }
+      if (near) out[y * w + x] = ink[y * w + x];
+    }
+  return out;
+}
+
+/**
+ * Prepares a drawn, scanned or photographed digit the way MNIST's digits were prepared: find the ink
+ * (whatever the paper's shade, the lighting and the polarity), drop specks away from the digit, crop to
+ * the ink, scale it to fit a 20 x 20 box (keeping its aspect ratio; area-averaged when it shrinks, bilinear
+ * when it grows), and place it in 28 x 28 so that its centre of mass is the centre. Returns 784 values in
+ * [0, 1], light ink on dark, ready for a model trained on MNIST. Throws a NeuriteError when the image has
+ * no ink, or holds several digits side by side.
  *
  * @example
  * ```ts
@@ -65,18 +222,18 @@ function sample(src: Float32Array, w: number, h: number, x: number, y: number): 
  * ```
  */
 export function prepareDigit(img: RgbaPixels): Float32Array {
-  const ink = inkOf(img);
   const { width: w, height: h } = img;
-  const max = ink.reduce((a, b) => Math.max(a, b), 0);
-  if (max < 0.05) {
+  const raw = inkOf(img);
+  if (raw.reduce((a, b) => Math.max(a, b), 0) < 0.05) {
     throw new NeuriteError(
       'prepareDigit: the image has no visible ink. Expected a digit darker or lighter than its paper; received an image of one shade.',
     );
   }
+  const ink = keepDigit(raw, w, h);
   let [x0, y0, x1, y1] = [w, h, -1, -1];
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
-      if (ink[y * w + x] > 0.2 * max) {
+      if (ink[y * w + x] > 0.1) {
         x0 = Math.min(x0, x);
         y0 = Math.min(y0, y);
         x1 = Math.max(x1, x);
@@ -84,22 +241,12 @@ export function prepareDigit(img: RgbaPixels): Float32Array {
       }
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
+  const crop = new Float32Array(bw * bh);
+  for (let y = 0; y < bh; y++) crop.set(ink.subarray((y0 + y) * w + x0, (y0 + y) * w + x0 + bw), y * bw);
   const scale = 20 / Math.max(bw, bh);
-  const tw = Math.max(1, Math.round(bw * scale));
-  const th = Math.max(1, Math.round(bh * scale));
-  const box = new Float32Array(tw * th);
-  const S = 4;
-  for (let ty = 0; ty < th; ty++)
-    for (let tx = 0; tx < tw; tx++) {
-      let sum = 0;
-      for (let sy = 0; sy < S; sy++)
-        for (let sx = 0; sx < S; sx++) {
-          const u = x0 + ((tx + (sx + 0.5) / S) / tw) * bw - 0.5;
-          const v = y0 + ((ty + (sy + 0.5) / S) / th) * bh - 0.5;
-          sum += sample(ink, w, h, u, v);
-        }
-      box[ty * tw + tx] = sum / (S * S);
-    }
+  const tw = Math.max(1, Math.min(20, Math.round(bw * scale)));
+  const th = Math.max(1, Math.min(20, Math.round(bh * scale)));
+  const box = resizeImage(crop, bw, bh, tw, th);
   let mass = 0;
   let cx = 0;
   let cy = 0;
