@@ -60,8 +60,27 @@ export function resizeImage(
   return out;
 }
 
-/** Weights from n source pixels to m output pixels along one axis: box averaging down, linear up. */
-function axis(n: number, m: number): { start: Int32Array; index: Int32Array; weight: Float32Array } {
+interface Axis {
+  start: Int32Array;
+  index: Int32Array;
+  weight: Float32Array;
+}
+const axes = new Map<number, Axis>();
+
+/** Weights from n source pixels to m output pixels along one axis (cached: augmentation asks often). */
+function axis(n: number, m: number): Axis {
+  const key = n * 65536 + m;
+  let a = axes.get(key);
+  if (!a) {
+    if (axes.size > 4096) axes.clear();
+    a = makeAxis(n, m);
+    axes.set(key, a);
+  }
+  return a;
+}
+
+/** Box averaging down, linear up. */
+function makeAxis(n: number, m: number): Axis {
   const index: number[] = [];
   const weight: number[] = [];
   const start = new Int32Array(m + 1);
@@ -179,28 +198,26 @@ export function strokeImage(image: Float32Array, width: number, height: number, 
   return current;
 }
 
+/** A 3 x 3 grey dilation (max) or erosion (min), separable: along rows, then along columns. Outside is ground (0). */
 function morph3(image: Float32Array, width: number, height: number, grow: boolean): Float32Array {
+  const rows = new Float32Array(width * height);
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
+    const r = y * width;
     for (let x = 0; x < width; x++) {
-      let v = image[y * width + x];
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) {
-          if (!grow) v = 0; // outside is ground: erosion sees it
-          continue;
-        }
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) {
-            if (!grow) v = 0;
-            continue;
-          }
-          const s = image[yy * width + xx];
-          v = grow ? Math.max(s, v) : Math.min(s, v);
-        }
-      }
-      out[y * width + x] = v;
+      const left = x > 0 ? image[r + x - 1] : 0;
+      const right = x + 1 < width ? image[r + x + 1] : 0;
+      const c = image[r + x];
+      rows[r + x] = grow ? Math.max(left, c, right) : Math.min(left, c, right);
+    }
+  }
+  for (let y = 0; y < height; y++) {
+    const r = y * width;
+    for (let x = 0; x < width; x++) {
+      const up = y > 0 ? rows[r - width + x] : 0;
+      const down = y + 1 < height ? rows[r + width + x] : 0;
+      const c = rows[r + x];
+      out[r + x] = grow ? Math.max(up, c, down) : Math.min(up, c, down);
     }
   }
   return out;
