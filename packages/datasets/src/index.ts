@@ -20,4 +20,4 @@ export { type ReadIdxOptions, readIdxFile } from './idx_file.js';
 export { blurImage, resizeImage, strokeImage } from './image_ops.js';
 export type { ImageSplit, LabelOptions } from './image_split.js';
 export { type ImageSets, type LoadOptions, loadMnist } from './mnist.js';
-export { prepareDigit, type RgbaPixels } from './prepare_digit.js';
+export { prepareDigit, type RgbaPixels, strokeWidthOf } from './prepare_digit.js';

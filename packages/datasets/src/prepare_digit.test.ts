@@ -1,4 +1,4 @@
-import { prepareDigit } from '@neurite/datasets';
+import { prepareDigit, strokeWidthOf } from '@neurite/datasets';
 import { describe, expect, it } from 'vitest';
 
 function canvas(w: number, h: number, paper: number, ink: number, box: [number, number, number, number]) {
@@ -27,13 +27,13 @@ function centre(p: Float32Array) {
 describe('prepareDigit', () => {
   it('crops, fits in 20x20 and centres by mass, whatever the polarity', () => {
     // An off-centre dark bar on white paper, 100x100.
-    const dark = prepareDigit(canvas(100, 100, 255, 0, [10, 5, 30, 65]));
-    const light = prepareDigit(canvas(100, 100, 0, 255, [10, 5, 30, 65]));
+    const dark = prepareDigit(canvas(100, 100, 255, 0, [10, 5, 16, 65]));
+    const light = prepareDigit(canvas(100, 100, 0, 255, [10, 5, 16, 65]));
     expect(light).toEqual(dark);
     const [cx, cy] = centre(dark);
     expect(Math.abs(cx - 13.5)).toBeLessThan(1);
     expect(Math.abs(cy - 13.5)).toBeLessThan(1);
-    // The bar is 60 tall: it becomes 20 tall, 7 wide (20 * 20/60 rounds to 7).
+    // The bar is 60 tall and 6 wide, a pen's stroke: it becomes 20 tall, 2 wide.
     const rows = new Set<number>();
     const cols = new Set<number>();
     dark.forEach((v, i) => {
@@ -43,7 +43,7 @@ describe('prepareDigit', () => {
       }
     });
     expect(rows.size).toBe(20);
-    expect(cols.size).toBe(7);
+    expect(cols.size).toBe(2);
     expect(Math.max(...dark)).toBe(1);
   });
 
@@ -126,5 +126,30 @@ describe('prepareDigit on pictures from cameras and scanners', () => {
     for (let y = 22; y < 70; y++)
       for (let x = 18; x < 26; x++) five.data.fill(0, (y * 60 + x) * 4, (y * 60 + x) * 4 + 3);
     expect(prepareDigit(five).reduce((s, v) => s + v, 0)).toBeGreaterThan(50);
+  });
+});
+
+describe('stroke width', () => {
+  it('measures a line’s width, and brings a hairline and a marker into MNIST’s range', () => {
+    for (const wide of [1, 2, 3]) {
+      const img = new Float32Array(20 * 20);
+      for (let y = 2; y < 18; y++) for (let x = 9; x < 9 + wide; x++) img[y * 20 + x] = 1;
+      expect(strokeWidthOf(img, 20, 20)).toBeCloseTo((2 * 16 * wide) / (2 * 16 + 2 * wide), 6);
+    }
+    // A ring drawn with a 1-pixel pen at 400 x 400 shrinks to a hairline; one drawn with a 70-pixel marker is a blob.
+    const ringAt = (pen: number) => {
+      const data = new Uint8Array(400 * 400 * 4).fill(255);
+      for (let y = 0; y < 400; y++)
+        for (let x = 0; x < 400; x++)
+          if (Math.abs(Math.hypot((x - 200) / 0.7, y - 200) - 150) < pen / 2)
+            data.fill(0, (y * 400 + x) * 4, (y * 400 + x) * 4 + 3);
+      return prepareDigit({ width: 400, height: 400, data });
+    };
+    const widths = [2, 12, 70].map((pen) => strokeWidthOf(ringAt(pen), 28, 28));
+    // The 2- and 12-pixel pens are hairlines at 28 x 28 (0.1 and 0.8 pixels), the 70-pixel marker 4.7.
+    expect(widths[0]).toBeGreaterThanOrEqual(1.1);
+    expect(widths[1]).toBeGreaterThanOrEqual(1.1); // a 1-pixel line measures 1.0: these were widened
+    expect(widths[2]).toBeLessThanOrEqual(3.3);
+    for (const w of widths) expect(w).toBeLessThanOrEqual(3.3);
   });
 });
