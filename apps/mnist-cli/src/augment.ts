@@ -1,14 +1,17 @@
-import { augmentSamples, type ImageSplit } from '@neurite/datasets';
+import { augmentSamples, digitAugmentation, type ImageSplit } from '@neurite/datasets';
 import type { Batch, BatchSource } from '@neurite/model';
 
 interface AugmentSettings {
   seed: number;
+  /** 'digits': digitAugmentation; 'shifts' or absent: the shifts, rotations and zooms of older runs. */
+  augmentation?: 'digits' | 'shifts';
   batchSize: number;
   validationSplit: number;
 }
 
 /**
- * Training batches with seeded random shifts (2 px), rotations (10 degrees) and zooms (10%): the first
+ * Training batches with seeded augmentation (digitAugmentation: the geometry of other hands and what pens,
+ * scanners and cameras do; or, for older runs, shifts of 2 px, rotations of 10 degrees and zooms of 10%): the first
  * (1 - validationSplit) of the images, in a new order each epoch. Each epoch's order and augmentation are
  * a function of (seed, epoch) alone, read from `epoch()` when fit starts the epoch, so a run resumed in
  * the middle of an epoch sees exactly the batches an uninterrupted one would. The held-out part is
@@ -20,7 +23,8 @@ export function augmentedBatches(split: ImageSplit, s: AugmentSettings, epoch: (
     [Symbol.asyncIterator](): AsyncIterator<Batch> {
       const e = epoch();
       const seed = (s.seed * 1000003 + e * 7919 + 1) >>> 0;
-      return train.shuffle(seed).map(augmentSamples({ seed })).batch(s.batchSize)[Symbol.asyncIterator]();
+      const options = s.augmentation === 'digits' ? { ...digitAugmentation, seed } : { seed };
+      return train.shuffle(seed).map(augmentSamples(options)).batch(s.batchSize)[Symbol.asyncIterator]();
     },
   };
 }

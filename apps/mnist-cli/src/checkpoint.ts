@@ -20,6 +20,12 @@ export interface Settings {
   seed: number;
   validationSplit: number;
   augment: boolean;
+  /** What --augment applies: 'digits' (@neurite/datasets' digitAugmentation) or 'shifts' (shifts, rotations, zooms; older runs). */
+  augmentation?: Augmentation;
+  /** The learning rate over the run: 'onecycle' (warm up, then cosine decay) or 'constant' (older runs). */
+  schedule?: Schedule;
+  /** Label smoothing of the loss's targets; absent (older runs): 0. */
+  labelSmoothing?: number;
   /** The images trained on; absent (older runs): mnist. */
   dataset?: DatasetName;
   limit?: number;
@@ -27,6 +33,10 @@ export interface Settings {
 }
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
+export const SCHEDULES = ['onecycle', 'constant'] as const;
+export type Schedule = (typeof SCHEDULES)[number];
+export const AUGMENTATIONS = ['digits', 'shifts'] as const;
+export type Augmentation = (typeof AUGMENTATIONS)[number];
 const KEY = 'neurite-mnist';
 
 const isInt = (v: unknown, min: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
@@ -53,6 +63,18 @@ export function checkSettings(value: unknown, source: string): Settings {
     fail('validationSplit', 'a number in [0, 1)', s.validationSplit);
   }
   if (typeof s.augment !== 'boolean') fail('augment', 'true or false', s.augment);
+  if (s.augmentation !== undefined && !(AUGMENTATIONS as readonly unknown[]).includes(s.augmentation)) {
+    fail('augmentation', AUGMENTATIONS.join(' or '), s.augmentation);
+  }
+  if (s.schedule !== undefined && !(SCHEDULES as readonly unknown[]).includes(s.schedule)) {
+    fail('schedule', SCHEDULES.join(' or '), s.schedule);
+  }
+  if (
+    s.labelSmoothing !== undefined &&
+    !(typeof s.labelSmoothing === 'number' && s.labelSmoothing >= 0 && s.labelSmoothing <= 0.5)
+  ) {
+    fail('labelSmoothing', 'a number in [0, 0.5]', s.labelSmoothing);
+  }
   if (s.dataset !== undefined && !(DATASETS as readonly unknown[]).includes(s.dataset)) {
     fail('dataset', DATASETS.join(' or '), s.dataset);
   }
@@ -67,6 +89,9 @@ export function checkSettings(value: unknown, source: string): Settings {
     seed: s.seed as number,
     validationSplit: s.validationSplit as number,
     augment: s.augment as boolean,
+    ...(s.augmentation !== undefined ? { augmentation: s.augmentation as Augmentation } : {}),
+    ...(s.schedule !== undefined ? { schedule: s.schedule as Schedule } : {}),
+    ...(s.labelSmoothing !== undefined ? { labelSmoothing: s.labelSmoothing as number } : {}),
     ...(s.dataset !== undefined ? { dataset: s.dataset as DatasetName } : {}),
     ...(s.limit !== undefined ? { limit: s.limit as number } : {}),
     ...(s.workers !== undefined ? { workers: s.workers as number } : {}),

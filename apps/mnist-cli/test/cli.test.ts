@@ -85,7 +85,17 @@ describe('train, eval and predict', () => {
     for (const f of [json.weights.file, json.optimizer.file, 'history.json', 'train.json', 'test.json']) {
       expect(existsSync(join(model, f)), f).toBe(true);
     }
-    expect(json.metadata['neurite-mnist'].settings).toMatchObject({ epochs: 1, batchSize: 32, limit: 6000 });
+    // The defaults: digit augmentation, a one-cycle learning rate peaking at 0.005, label smoothing 0.1.
+    expect(json.metadata['neurite-mnist'].settings).toMatchObject({
+      epochs: 1,
+      batchSize: 32,
+      limit: 6000,
+      augment: true,
+      augmentation: 'digits',
+      schedule: 'onecycle',
+      lr: 0.005,
+      labelSmoothing: 0.1,
+    });
     const test = JSON.parse(readFileSync(join(model, 'test.json'), 'utf8'));
     expect(test.accuracy).toBeGreaterThan(0.9);
     const history = JSON.parse(readFileSync(join(model, 'history.json'), 'utf8'));
@@ -213,7 +223,7 @@ describe('train options', () => {
 describe('train --workers', () => {
   it('trains with 2 threads on wasm and says so; refuses webgpu with a fix', () => {
     const out = join(work, 'workers');
-    const r = run('train', '--workers', '2', '--limit', '2000', '--epochs', '1', '--out', out);
+    const r = run('train', '--workers', '2', '--limit', '2000', '--epochs', '1', '--no-augment', '--out', out);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('backend: wasm (');
     expect(r.out).toContain(', 2 training threads');

@@ -81,6 +81,19 @@ describe('train checks every flag before it reads any data', () => {
       ],
       [['--lr', 'NaN'], 'neurite-mnist: train: --lr must be a number between 0 and 10. Received: --lr NaN.'],
       [
+        ['--label-smoothing', '0.7'],
+        'neurite-mnist: train: --label-smoothing must be a number from 0 to 0.5 (0 turns it off). Received: --label-smoothing 0.7.',
+      ],
+      [
+        ['--label-smoothing', '1e-2'],
+        'neurite-mnist: train: --label-smoothing must be a number from 0 to 0.5 (0 turns it off). Received: --label-smoothing 1e-2.',
+      ],
+      [
+        ['--schedule', 'constructor'],
+        'neurite-mnist: train: --schedule must be one of onecycle, constant. Received: --schedule constructor.',
+      ],
+      [['--augment', '--no-augment'], 'neurite-mnist: train: --augment and --no-augment contradict each other.'],
+      [
         ['--limit', '5', ...quick.slice(0, 2)],
         'neurite-mnist: train: --limit 5 with --validation-split 0.1 leaves 5 training and 0 validation images: no ' +
           'image is held out for validation. Raise --limit, or change --validation-split (0 turns validation off).',
@@ -145,7 +158,7 @@ describe('train and the models already on disk', () => {
     expect(conflict.code).toBe(2);
     expect(conflict.err.trim()).toBe(
       'neurite-mnist: train: --resume continues a run with its own settings, and these flags differ: ' +
-        '--model cnn (the checkpoint has mlp), --lr 0.1 (the checkpoint has 0.001). ' +
+        '--model cnn (the checkpoint has mlp), --lr 0.1 (the checkpoint has 0.005). ' +
         'Drop them (only --epochs, --out, --backend and --report may change), or start a new run with --out.',
     );
   });
@@ -229,9 +242,9 @@ describe('train and the models already on disk', () => {
 });
 
 describe('Ctrl-C and SIGTERM mid-epoch, then --resume', () => {
-  it('resumes bit for bit on cpu, with and without --augment: the same weights, optimizer state and history', async () => {
+  it('resumes bit for bit on cpu, with and without augmentation: the same weights, optimizer state and history', async () => {
     const straight = join(work, 'straight');
-    const r = run('train', ...quick, '--epochs', '3', '--out', straight);
+    const r = run('train', ...quick, '--no-augment', '--epochs', '3', '--out', straight);
     expect(r.code, r.err).toBe(0);
     const augmented = join(work, 'straight-augmented');
     expect(run('train', ...quick, '--augment', '--epochs', '3', '--out', augmented).code).toBe(0);
@@ -241,7 +254,7 @@ describe('Ctrl-C and SIGTERM mid-epoch, then --resume', () => {
       ['SIGINT', 130, true],
     ] as const) {
       const out = join(work, `stopped-${signal}-${augment}`);
-      const extra = augment ? ['--augment'] : [];
+      const extra = augment ? ['--augment'] : ['--no-augment'];
       const stopped = await interrupt([...quick, ...extra, '--epochs', '3', '--out', out], signal, 2);
       expect(stopped.code, stopped.err).toBe(code);
       expect(stopped.out).toMatch(

@@ -40,6 +40,30 @@ describe('progressReporter', () => {
     await model.fit(source, { epochs: 1, callbacks: [progressReporter((e) => events.push(e))] });
     expect(events.filter((e) => e.kind === 'epochEnd').map((e) => e.batches)).toEqual([3]);
   });
+
+  it('keeps the plan it was given when a source does not count its batches, and their size', async () => {
+    const model = await tiny();
+    const source = {
+      *[Symbol.iterator](): Iterator<Batch> {
+        for (let i = 0; i < 4; i++)
+          yield {
+            xs: tensor2d([
+              [i, 1],
+              [1, i],
+            ]),
+            ys: tensor2d([[i], [1]]),
+          };
+      },
+    };
+    const events: ProgressEvent[] = [];
+    const reporter = progressReporter((e) => events.push(e), { epochs: 9, batches: 4, batchSize: 2 });
+    await model.fit(source, { epochs: 1, callbacks: [reporter] });
+    const last = events.filter((e) => e.kind === 'batch').at(-1) as ProgressEvent;
+    // fit's epochs win; the batches and their size stay the caller's (fit would have said 0 and 32).
+    expect([last.epochs, last.batch, last.batches, last.etaSeconds]).toEqual([1, 4, 4, 0]);
+    expect(last.samplesPerSecond).toBeGreaterThan(0);
+    expect(last.samplesPerSecond * last.elapsedSeconds).toBeCloseTo(8, 6);
+  });
 });
 
 describe('earlyStopping', () => {

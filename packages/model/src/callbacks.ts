@@ -177,7 +177,7 @@ export function progressReporter(
   onProgress: (event: ProgressEvent) => void,
   info?: { epochs: number; batches: number; batchSize: number },
 ): Callback & {
-  setPlan(plan: { epochs: number; batches: number; batchSize: number }): void;
+  setPlan(plan: Partial<{ epochs: number; batches: number; batchSize: number }>): void;
 } {
   let plan = info ?? { epochs: 0, batches: 0, batchSize: 0 };
   let epochStart = 0;
@@ -200,7 +200,7 @@ export function progressReporter(
   };
   return {
     setPlan(p) {
-      plan = p;
+      plan = { ...plan, ...p };
     },
     onEpochBegin(epoch) {
       epochIndex = epoch;

@@ -282,7 +282,12 @@ async function trainEpochs(
   model.stopTraining = false;
   const resumeAt = options.resume ? checkResume(model, data.samples, batchSize) : undefined;
   for (const cb of callbacks) {
-    (cb as { setPlan?: (p: object) => void }).setPlan?.({ epochs, batches: data.batches, batchSize });
+    // What fit knows: a source that does not count its batches (0), or batches of a size fit was not told,
+    // leave the caller's plan (progressReporter's info) as it was.
+    const plan: Record<string, number> = { epochs };
+    if (data.batches > 0) plan.batches = data.batches;
+    if (options.batchSize !== undefined || data.samples !== null) plan.batchSize = batchSize;
+    (cb as { setPlan?: (p: object) => void }).setPlan?.(plan);
     await cb.onTrainBegin?.(tm);
   }
   let last: Logs = {};
