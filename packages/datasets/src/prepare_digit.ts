@@ -213,7 +213,8 @@ function keepDigit(ink: Float32Array, w: number, h: number): Float32Array {
  * import { strokeWidthOf } from '@neurite/datasets';
  * const line = new Float32Array(100); // 10 x 10, a vertical line 2 pixels wide and 10 long
  * for (let y = 0; y < 10; y++) line[y * 10 + 4] = line[y * 10 + 5] = 1;
- * console.log(strokeWidthOf(line, 10, 10).toFixed(2)); // 1.67 (40 / 24: the ends count as edges too)
+ * // 40 pixels over 24 boundary edges: the ends count as edges too.
+ * console.log(strokeWidthOf(line, 10, 10).toFixed(2)); // 1.67
  * ```
  */
 export function strokeWidthOf(image: Float32Array, width: number, height: number): number {
