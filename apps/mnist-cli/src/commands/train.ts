@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { liveTensors, setSeed } from '@neurite/core';
 import { type Callback, type History, loadModel, type Model, progressReporter } from '@neurite/model';
-import { cosineDecay, getOptimizer, warmup } from '@neurite/optimizers';
+import { getOptimizer } from '@neurite/optimizers';
 import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, num, parse } from '../args.js';
 import { augmentedBatches, heldOutBatches } from '../augment.js';
@@ -24,6 +24,7 @@ import { checkWritable, writeJson } from '../io.js';
 import { buildModel, checkMnistModel, checkTrainingBatch, inferenceBatch } from '../models.js';
 import { defaultOut, home, rememberModel } from '../paths.js';
 import { progressPrinter } from '../progress.js';
+import { learningRate, MNIST_TRAIN_IMAGES } from '../recipe.js';
 import { buildReport } from '../report.js';
 import { inline, print, shellWord } from '../terminal.js';
 
@@ -99,25 +100,6 @@ function folderFlag(name: string, value: string | undefined): string | undefined
     throw new UsageError(`train: --${name} must be a folder, and ${inline(dir)} is a file. Choose another path.`);
   }
   return dir;
-}
-
-/** MNIST's training images (the default --limit). */
-const MNIST_TRAIN_IMAGES = 60_000;
-
-/**
- * The optimizer's learning rate for a run: --lr, or with --schedule onecycle a warm-up over the first 15%
- * of the run's steps to --lr and a cosine decay to 0.5% of it by the last. The steps are those of
- * --epochs at the start of the run (a resumed run keeps its schedule: it is saved with the optimizer).
- */
-function learningRate(s: Settings): number | ReturnType<typeof cosineDecay> {
-  if (s.schedule !== 'onecycle') return s.lr;
-  const images = Math.min(s.limit ?? MNIST_TRAIN_IMAGES, MNIST_TRAIN_IMAGES);
-  const steps = Math.max(2, Math.ceil(Math.round(images * (1 - s.validationSplit)) / s.batchSize) * s.epochs);
-  const warm = Math.max(1, Math.round(0.15 * steps));
-  return warmup({
-    warmupSteps: warm,
-    after: cosineDecay({ initialLearningRate: s.lr, decaySteps: steps - warm, alpha: 0.005 }),
-  });
 }
 
 // The flags that define a run: --resume refuses them when they differ from the checkpoint's settings.
