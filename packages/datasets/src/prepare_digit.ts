@@ -186,20 +186,13 @@ function keepDigit(ink: Float32Array, w: number, h: number): Float32Array {
       );
     }
   }
-  const keep = new Uint8Array(w * h);
+  const keep = new Float32Array(w * h);
   for (const b of kept) for (const p of b.pixels) keep[p] = 1;
-  // The faint edge of a kept stroke (under the threshold) stays: keep pixels next to a kept one.
+  // The faint edge of a kept stroke (under the threshold) stays: pixels within 2 of a kept one, found by
+  // two separable 3 x 3 dilations (a 5 x 5 square) rather than a search around every pixel.
+  const near = strokeImage(keep, w, h, 4);
   const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      let near = false;
-      for (let dy = -2; dy <= 2 && !near; dy++)
-        for (let dx = -2; dx <= 2 && !near; dx++) {
-          const [nx, ny] = [x + dx, y + dy];
-          near = nx >= 0 && ny >= 0 && nx < w && ny < h && keep[ny * w + nx] === 1;
-        }
-      if (near) out[y * w + x] = ink[y * w + x];
-    }
+  for (let i = 0; i < out.length; i++) if (near[i] > 0.5) out[i] = ink[i];
   return out;
 }
 
