@@ -5,6 +5,7 @@ import { link, lstat, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncFolder } from '@neurite/core/node';
 import type { History, Model } from '@neurite/model';
+import { type Calibration, MAX_TEMPERATURE, MIN_TEMPERATURE } from './calibration.js';
 import { DATASETS, type DatasetName } from './data.js';
 import { UsageError } from './errors.js';
 import { readJson, readJsonFile, writeJson } from './io.js';
@@ -26,6 +27,8 @@ export interface Settings {
   schedule?: Schedule;
   /** Label smoothing of the loss's targets; absent (older runs): 0. */
   labelSmoothing?: number;
+  /** Whether training (and so predict, eval and visualize for this model) deskews every image by its moments; absent: no. */
+  deskew?: boolean;
   /** The images trained on; absent (older runs): mnist. */
   dataset?: DatasetName;
   limit?: number;
@@ -75,6 +78,7 @@ export function checkSettings(value: unknown, source: string): Settings {
   ) {
     fail('labelSmoothing', 'a number in [0, 0.5]', s.labelSmoothing);
   }
+  if (s.deskew !== undefined && typeof s.deskew !== 'boolean') fail('deskew', 'true or false', s.deskew);
   if (s.dataset !== undefined && !(DATASETS as readonly unknown[]).includes(s.dataset)) {
     fail('dataset', DATASETS.join(' or '), s.dataset);
   }
@@ -92,6 +96,7 @@ export function checkSettings(value: unknown, source: string): Settings {
     ...(s.augmentation !== undefined ? { augmentation: s.augmentation as Augmentation } : {}),
     ...(s.schedule !== undefined ? { schedule: s.schedule as Schedule } : {}),
     ...(s.labelSmoothing !== undefined ? { labelSmoothing: s.labelSmoothing as number } : {}),
+    ...(s.deskew !== undefined ? { deskew: s.deskew as boolean } : {}),
     ...(s.dataset !== undefined ? { dataset: s.dataset as DatasetName } : {}),
     ...(s.limit !== undefined ? { limit: s.limit as number } : {}),
     ...(s.workers !== undefined ? { workers: s.workers as number } : {}),
@@ -146,6 +151,34 @@ export function datasetOf(model: Model): DatasetName {
   return (DATASETS as readonly unknown[]).includes(d) ? (d as DatasetName) : 'mnist';
 }
 
+/**
+ * The temperature train fitted for a model (1 when it has none: a model from before calibration, or one
+ * trained without held-out images). A model folder may come from anyone: a value that is not a number in
+ * [MIN_TEMPERATURE, MAX_TEMPERATURE] is refused, not used.
+ */
+export function temperatureOf(model: Model, command: string, source: string): number {
+  const meta = Object.hasOwn(model.metadata, KEY) ? (model.metadata[KEY] as Record<string, unknown>) : undefined;
+  if (!meta || typeof meta !== 'object' || !Object.hasOwn(meta, 'calibration')) return 1;
+  const c = meta.calibration as { temperature?: unknown } | null;
+  const t = c && typeof c === 'object' ? c.temperature : undefined;
+  if (typeof t !== 'number' || !(t >= MIN_TEMPERATURE && t <= MAX_TEMPERATURE)) {
+    throw new UsageError(
+      `${command}: ${source}/model.json metadata['${KEY}'].calibration.temperature must be a number from ` +
+        `${MIN_TEMPERATURE} to ${MAX_TEMPERATURE}; received ${(JSON.stringify(t) ?? 'nothing').slice(0, 40)}. ` +
+        'The model was edited or is corrupt: train it again.',
+    );
+  }
+  return t;
+}
+
+/** Whether a model was trained on deskewed images (train --deskew), so that its inputs must be deskewed too. */
+export function deskewOf(model: Model): boolean {
+  const meta = Object.hasOwn(model.metadata, KEY)
+    ? (model.metadata[KEY] as { settings?: { deskew?: unknown } })
+    : undefined;
+  return (meta && typeof meta === 'object' ? meta.settings?.deskew : undefined) === true;
+}
+
 /** A history stored with a model (visualize's curves), else the folder's history.json. */
 export async function historyOf(model: Model, dir: string): Promise<History | undefined> {
   const meta = Object.hasOwn(model.metadata, KEY) ? (model.metadata[KEY] as { history?: unknown }) : undefined;
@@ -153,8 +186,14 @@ export async function historyOf(model: Model, dir: string): Promise<History | un
 }
 
 /** Saves the model with the run's settings and history (one atomic save), then the readable copies. */
-export async function saveCheckpoint(model: Model, out: string, settings: Settings, history: History) {
-  model.metadata = { ...model.metadata, [KEY]: { settings, history } };
+export async function saveCheckpoint(
+  model: Model,
+  out: string,
+  settings: Settings,
+  history: History,
+  calibration?: Calibration,
+) {
+  model.metadata = { ...model.metadata, [KEY]: { settings, history, ...(calibration ? { calibration } : {}) } };
   await model.save(out, { includeOptimizer: true });
   await writeJson(out, 'history.json', history);
   await writeJson(out, 'train.json', settings);

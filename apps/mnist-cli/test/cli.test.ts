@@ -155,6 +155,55 @@ describe('train, eval and predict', () => {
     expect(text.out).toMatch(new RegExp(`0-dark-on-white.png: ${labels[0]}  \\(${labels[0]} [0-9.]+%`));
   });
 
+  it('calibrates the model on its held-out images, and eval and predict use the temperature', () => {
+    const json = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
+    const calibration = json.metadata['neurite-mnist'].calibration;
+    // 600 held-out images (10% of 6,000); label smoothing makes the raw model under-confident: T < 1.
+    expect(calibration.heldOut).toBe(600);
+    expect(calibration.temperature).toBeGreaterThan(0.2);
+    expect(calibration.temperature).toBeLessThan(1);
+    expect(calibration.testEce).toBeLessThan(calibration.testEceBefore);
+    expect(JSON.parse(readFileSync(join(model, 'test.json'), 'utf8')).calibration).toEqual(calibration);
+    const e = JSON.parse(run('eval', '--model', model, '--limit', '1000', '--json').out);
+    expect(e.temperature).toBe(calibration.temperature);
+    expect(e.expectedCalibrationError).toBeLessThan(0.05);
+    expect(run('eval', '--model', model, '--limit', '200').out).toMatch(
+      /expected calibration error: 0\.[0-9]{3} \(at the model's temperature 0\.[0-9]{3}\)/,
+    );
+  });
+
+  it('predict --tta averages views of each digit; a tampered temperature is refused', () => {
+    const dir = mkdtempSync(join(work, 'tta-'));
+    const files = Array.from({ length: 10 }, (_, i) => {
+      const f = join(dir, `${i}.png`);
+      writeFileSync(f, png(draw(testDigit(i).pixels, {})));
+      return f;
+    });
+    const plain = JSON.parse(run('predict', '--model', model, '--json', ...files).out);
+    const tta = run('predict', '--model', model, '--json', '--tta', ...files);
+    expect(tta.code, tta.err).toBe(0);
+    const got = JSON.parse(tta.out) as { digit: number; top3: { probability: number }[] }[];
+    expect(got.filter((g, i) => g.digit === testDigit(i).label).length).toBeGreaterThanOrEqual(9);
+    // Averaged views give other probabilities than the digit alone, still summing to at most 1.
+    expect(got.map((g) => g.top3[0].probability)).not.toEqual(plain.map((g: (typeof got)[0]) => g.top3[0].probability));
+    for (const g of got) expect(g.top3.reduce((a, t) => a + t.probability, 0)).toBeLessThanOrEqual(1 + 1e-6);
+    expect(run('predict', '--help').out).toContain('--tta');
+
+    const tampered = join(work, 'tampered');
+    spawnSync('cp', ['-r', model, tampered]);
+    const j = JSON.parse(readFileSync(join(tampered, 'model.json'), 'utf8'));
+    for (const t of [1e9, 'hot', null]) {
+      j.metadata['neurite-mnist'].calibration.temperature = t;
+      writeFileSync(join(tampered, 'model.json'), JSON.stringify(j));
+      const r = run('predict', '--model', tampered, files[0]);
+      expect(r.code).toBe(2);
+      expect(r.err.trim()).toBe(
+        `neurite-mnist: predict: ${tampered}/model.json metadata['neurite-mnist'].calibration.temperature must be a number from 0.05 to 20; ` +
+          `received ${JSON.stringify(t)}. The model was edited or is corrupt: train it again.`,
+      );
+    }
+  });
+
   it('gives one clear line for a missing file, a non-image, and a model folder without weights', () => {
     const notImage = join(work, 'notes.png');
     writeFileSync(notImage, 'hello');
@@ -217,6 +266,28 @@ describe('train options', () => {
       `train: ${bad}: layers[0] ("Dense9"): Unknown layer 'Dense9'. Registered: neurite>Activation`,
     );
     expect(existsSync(join(work, 'bad-out'))).toBe(false);
+  });
+});
+
+describe('train --deskew', () => {
+  it('trains on deskewed digits and says so in the settings; eval and predict deskew for that model', () => {
+    const out = join(work, 'deskew');
+    const r = run('train', '--deskew', '--limit', '2000', '--epochs', '1', '--no-augment', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'train.json'), 'utf8')).deskew).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'test.json'), 'utf8')).accuracy).toBeGreaterThan(0.8);
+    const e = JSON.parse(run('eval', '--model', out, '--limit', '500', '--json').out);
+    expect(e.accuracy).toBeGreaterThan(0.8);
+    const f = join(work, 'deskew-digit.png');
+    writeFileSync(f, png(draw(testDigit(0).pixels, {})));
+    const p = run('predict', '--model', out, '--json', f);
+    expect(p.code, p.err).toBe(0);
+    // --resume keeps a run's deskewing: asking for it on a run without (the first test's model) conflicts.
+    const plain = join(work, 'model');
+    expect(existsSync(join(plain, 'model.json'))).toBe(true);
+    const c = run('train', '--resume', plain, '--deskew', '--epochs', '2');
+    expect(c.code).toBe(2);
+    expect(c.err).toContain('these flags differ: --deskew true (the checkpoint has none)');
   });
 });
 

@@ -1,4 +1,4 @@
-import { blurImage, loadMnist, resizeImage, strokeImage } from '@neurite/datasets';
+import { blurImage, deskewImage, loadMnist, resizeImage, slantOf, strokeImage } from '@neurite/datasets';
 import { describe, expect, it } from 'vitest';
 
 const { test } = await loadMnist({ limit: 10 });
@@ -83,6 +83,52 @@ describe('strokeImage', () => {
     for (let i = 1; i < masses.length; i++) expect(masses[i]).toBeGreaterThan(masses[i - 1] * 1.1);
     expect(() => strokeImage(d, 28, 28, 17)).toThrow(
       'strokeImage: amount must be a number in [-16, 16] pixels. Received: 17.',
+    );
+  });
+});
+
+describe('slantOf and deskewImage', () => {
+  /** A 28 x 28 bar, 2 px wide and 16 tall, leaning by `lean` pixels per row (positive: the top leans left). */
+  function bar(lean: number): Float32Array {
+    const img = new Float32Array(784);
+    for (let y = 6; y < 22; y++) {
+      const x = 13.5 + lean * (y - 13.5);
+      for (let dx = -1; dx <= 1; dx++) {
+        const px = Math.round(x) + dx;
+        if (px >= 0 && px < 28) img[y * 28 + px] = dx === 0 ? 1 : 0.5;
+      }
+    }
+    return img;
+  }
+
+  it('measures a lean as pixels per row and stands it upright', () => {
+    for (const lean of [-0.4, -0.2, 0.25, 0.5]) {
+      const img = bar(lean);
+      expect(slantOf(img, 28, 28)).toBeCloseTo(lean, 1);
+      const upright = deskewImage(img, 28, 28);
+      expect(Math.abs(slantOf(upright, 28, 28))).toBeLessThan(0.03);
+      // Nothing falls off the sides: the ink is all there.
+      const ink = (a: Float32Array) => a.reduce((s, v) => s + v, 0);
+      expect(ink(upright)).toBeCloseTo(ink(img), 3);
+    }
+  });
+
+  it('leaves an upright or empty image as it is, and caps the shear at maxSlant', () => {
+    const upright = bar(0);
+    expect(Array.from(deskewImage(upright, 28, 28))).toEqual(Array.from(upright));
+    expect(Array.from(deskewImage(new Float32Array(784), 28, 28))).toEqual(new Array(784).fill(0));
+    // A lean of 0.5 capped at 0.2 keeps 0.3 of it.
+    expect(slantOf(deskewImage(bar(0.5), 28, 28, 0.2), 28, 28)).toBeCloseTo(0.3, 1);
+    // A single row has no vertical spread to measure a slant by.
+    expect(slantOf(Float32Array.from([0, 1, 1, 0]), 4, 1)).toBe(0);
+  });
+
+  it('refuses a bad size or cap', () => {
+    expect(() => deskewImage(new Float32Array(10), 28, 28)).toThrow(
+      'slantOf: expected 28 x 28 = 784 pixels; received 10',
+    );
+    expect(() => deskewImage(new Float32Array(784), 28, 28, Number.NaN)).toThrow(
+      'deskewImage: maxSlant must be a number in [0, 4] pixels per row. Received: NaN.',
     );
   });
 });

@@ -17,7 +17,7 @@ export { fashionMnistClasses, loadFashionMnist } from './fashion_mnist.js';
 export { normalizePixels, oneHot, standardize } from './helpers.js';
 export { encodeIdx, type Idx, type IdxData, type IdxType, parseIdx } from './idx.js';
 export { type ReadIdxOptions, readIdxFile } from './idx_file.js';
-export { blurImage, resizeImage, strokeImage } from './image_ops.js';
+export { blurImage, deskewImage, resizeImage, slantOf, strokeImage } from './image_ops.js';
 export type { ImageSplit, LabelOptions } from './image_split.js';
 export { type ImageSets, type LoadOptions, loadMnist } from './mnist.js';
 export { prepareDigit, type RgbaPixels, strokeWidthOf } from './prepare_digit.js';

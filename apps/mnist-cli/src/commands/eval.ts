@@ -1,7 +1,8 @@
 import { confusionMatrix } from '@neurite/model';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
-import { datasetOf } from '../checkpoint.js';
+import { applyTemperature, calibrationReport } from '../calibration.js';
+import { datasetOf, deskewOf } from '../checkpoint.js';
 import { classNames, datasetFlag, datasetTitle, loadImages } from '../data.js';
 import { loadMnistModel } from '../models.js';
 import { modelDir } from '../paths.js';
@@ -37,14 +38,20 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const limit = int('eval', 'limit', v.limit as string);
   const flag = datasetFlag('eval', v.dataset as string | undefined);
   const info = await startBackend(v.backend as string | undefined);
-  const { model, batchSize } = await loadMnistModel(dir, 'eval');
+  const { model, batchSize, temperature } = await loadMnistModel(dir, 'eval');
   const dataset = flag ?? datasetOf(model);
   const names = classNames(dataset);
-  const { test } = await loadImages(dataset, limit);
+  const { test } = await loadImages(dataset, limit, { deskew: deskewOf(model) });
   const { x } = test.toTensors();
-  const probs = model.predict(x, { batchSize });
-  const predicted = Array.from(await probs.argMax(-1).data());
-  probs.dispose();
+  const output = model.predict(x, { batchSize });
+  const probs = applyTemperature((await output.data()) as Float32Array, temperature);
+  output.dispose();
+  const predicted = Array.from({ length: test.count }, (_, i) => {
+    let best = 0;
+    for (let c = 1; c < 10; c++) if (probs[i * 10 + c] > probs[i * 10 + best]) best = c;
+    return best;
+  });
+  const { ece } = calibrationReport(probs, test.labels);
   const labels = Array.from(test.labels);
   const matrix = confusionMatrix(labels, predicted, 10);
   const correct = matrix.reduce((n, row, i) => n + row[i], 0);
@@ -56,7 +63,17 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   if (v.json) {
     print(
       JSON.stringify(
-        { model: dir, backend: info.name, dataset, images: labels.length, accuracy, perClass, confusionMatrix: matrix },
+        {
+          model: dir,
+          backend: info.name,
+          dataset,
+          images: labels.length,
+          accuracy,
+          temperature,
+          expectedCalibrationError: ece,
+          perClass,
+          confusionMatrix: matrix,
+        },
         null,
         2,
       ),
@@ -64,7 +81,10 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     return 0;
   }
   print(`model: ${inline(dir)} (backend ${info.name}, ${datasetTitle(dataset)} test images)`);
-  print(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${correct} of ${labels.length})\n`);
+  print(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${correct} of ${labels.length})`);
+  print(
+    `expected calibration error: ${ece.toFixed(3)} (${temperature === 1 ? 'no temperature: the softmax as it is' : `at the model's temperature ${temperature.toFixed(3)}`})\n`,
+  );
   const named = dataset !== 'mnist';
   print(named ? 'class  images  accuracy  name' : 'digit  images  accuracy');
   for (const p of perClass)

@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
+import { deskewImage } from '@neurite/datasets';
 import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
-import { datasetOf, historyOf } from '../checkpoint.js';
+import { datasetOf, deskewOf, historyOf } from '../checkpoint.js';
 import { classNames, datasetTitle, loadImages } from '../data.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_MEGAPIXELS, maxMegapixelsFlag, readImage, toMnist } from '../image.js';
@@ -72,8 +73,11 @@ export async function visualize(argv: string[]): Promise<number> {
   await startBackend(v.backend as string | undefined);
   const { model, batchSize } = await loadMnistModel(dir, 'visualize');
   const dataset = datasetOf(model);
-  const { test } = await loadImages(dataset, undefined);
-  const pixels = input ?? test.images.slice((index as number) * 784, ((index as number) + 1) * 784);
+  const deskew = deskewOf(model);
+  const { test } = await loadImages(dataset, undefined, { deskew });
+  const pixels =
+    (input && deskew ? deskewImage(input, 28, 28) : input) ??
+    test.images.slice((index as number) * 784, ((index as number) + 1) * 784);
   const report = await buildReport(model, pixels, {
     colormap: colormap as 'viridis',
     normalize: normalize as 'channel',
