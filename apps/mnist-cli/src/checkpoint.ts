@@ -4,8 +4,8 @@
 import { link, lstat, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncFolder } from '@neurite/core/node';
-import type { History, Model } from '@neurite/model';
-import { type Calibration, MAX_TEMPERATURE, MIN_TEMPERATURE } from './calibration.js';
+import { type History, MAX_TEMPERATURE, MIN_TEMPERATURE, type Model } from '@neurite/model';
+import type { Calibration } from './calibration.js';
 import { DATASETS, type DatasetName } from './data.js';
 import { UsageError } from './errors.js';
 import { readJson, readJsonFile, writeJson } from './io.js';

@@ -13,6 +13,15 @@ export {
   progressReporter,
   type TrainingModel,
 } from './callbacks.js';
+export {
+  applyTemperature,
+  calibrationReport,
+  expectedCalibrationError,
+  fitTemperature,
+  MAX_TEMPERATURE,
+  MIN_TEMPERATURE,
+  negativeLogLikelihood,
+} from './calibration.js';
 export { DEFAULT_MAX_BYTES, MAX_MODEL_JSON_BYTES } from './format/layout.js';
 export { loadModel } from './load.js';
 export {

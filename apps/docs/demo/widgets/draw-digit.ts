@@ -14,8 +14,8 @@
 // For tests and scripts: data-state (loading, ready, predicting, done, failed), and once done
 // data-digit, data-backend and data-model; the detail panel (.unit) carries its numbers as data-*.
 import { tensor4d } from '@neurite/core';
-import { prepareDigit } from '@neurite/datasets';
-import { loadModel, type Model } from '@neurite/model';
+import { deskewImage, prepareDigit } from '@neurite/datasets';
+import { applyTemperature, loadModel, MAX_TEMPERATURE, MIN_TEMPERATURE, type Model } from '@neurite/model';
 import { barChartSvg } from '@neurite/viz';
 import { BACKENDS, ready, start } from './backend.js';
 import { explain, type Selection } from './draw-digit/explain.js';
@@ -24,6 +24,20 @@ import { mark, type Unit } from './draw-digit/maps.js';
 import { DrawingPad } from './draw-digit/pad.js';
 
 const DEFAULT_SRC = '/demo/model/';
+
+/**
+ * What neurite-mnist's train saved with a model (model.json metadata['neurite-mnist']): the temperature
+ * that calibrates its probabilities (1 without one, or when the value is not a sane number) and whether it
+ * was trained on deskewed digits, so the page reads a drawing as `neurite-mnist predict` does.
+ */
+function readingOf(model: Model): { temperature: number; deskew: boolean } {
+  const meta = model.metadata['neurite-mnist'] as
+    | { calibration?: { temperature?: unknown }; settings?: { deskew?: unknown } }
+    | undefined;
+  const t = meta && typeof meta === 'object' ? meta.calibration?.temperature : undefined;
+  const sane = typeof t === 'number' && t >= MIN_TEMPERATURE && t <= MAX_TEMPERATURE;
+  return { temperature: sane ? t : 1, deskew: meta?.settings?.deskew === true };
+}
 
 let appliedFor: string | undefined; // the page address whose ?backend= was started
 
@@ -282,6 +296,7 @@ export class DrawDigit extends HTMLElement {
     let pixels: Float32Array;
     try {
       pixels = prepareDigit(this.pad.pixels());
+      if (readingOf(model).deskew) pixels = deskewImage(pixels, 28, 28);
     } catch (e) {
       this.clearResult(`Cannot read the drawing (${(e as Error).message}). Clear it and draw one digit.`);
       this.dataset.state = 'ready';
@@ -316,7 +331,10 @@ export class DrawDigit extends HTMLElement {
         values: pixels,
       };
       this.views = drawLayers(this.$('.layers'), [input, ...layers], (layer, unit) => this.pick(layer, unit));
-      const probabilities = Array.from(layers[layers.length - 1].values);
+      // The bars and the headline are the calibrated probabilities; the output layer's map shows the softmax itself.
+      const probabilities = Array.from(
+        applyTemperature(layers[layers.length - 1].values, readingOf(model).temperature),
+      );
       const digit = probabilities.indexOf(Math.max(...probabilities));
       const p = this.$('.prediction');
       p.innerHTML = `<span class="digit">${digit}</span> ${(probabilities[digit] * 100).toFixed(1)}% sure, on ${info.name}`;

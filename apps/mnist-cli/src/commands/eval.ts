@@ -1,7 +1,6 @@
-import { confusionMatrix } from '@neurite/model';
+import { applyTemperature, calibrationReport, confusionMatrix } from '@neurite/model';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
-import { applyTemperature, calibrationReport } from '../calibration.js';
 import { datasetOf, deskewOf } from '../checkpoint.js';
 import { classNames, datasetFlag, datasetTitle, loadImages } from '../data.js';
 import { loadMnistModel } from '../models.js';

@@ -21,8 +21,8 @@ Options:
   --max-megapixels <n>  refuse images of more than n million pixels, read from the file's header before
                         decoding (default ${DEFAULT_MAX_MEGAPIXELS}); image files are read up to 64 MiB,
                         16,384 pixels a side
-  --tta                 average the probabilities over ${TTA_VIEWS.length} views of each digit (turned, zoomed,
-                        thinner and thicker strokes): ${TTA_VIEWS.length}x the work, steadier on odd digits
+  --tta                 average the probabilities over ${TTA_VIEWS.length} views of each digit (as prepared,
+                        turned 8 degrees each way, zoomed 0.9 and 1.1): ${TTA_VIEWS.length}x the work
   --backend <name>      cpu | wasm | webgpu | auto
   --json                print JSON
   --verbose             stack traces on errors

@@ -6,8 +6,8 @@ import {
   calibrationReport,
   expectedCalibrationError,
   fitTemperature,
-  nllAt,
-} from '../src/calibration.js';
+  negativeLogLikelihood,
+} from './calibration.js';
 
 /** A seeded stream of numbers in [0, 1). */
 function rng(seed: number): () => number {
@@ -52,7 +52,9 @@ describe('temperature scaling', () => {
       // The model saw z / t; undoing it takes temperature 1 / t.
       expect(fitTemperature(probs, labels)).toBeCloseTo(1 / t, 1);
       const fitted = fitTemperature(probs, labels);
-      expect(nllAt(probs, labels, 10, fitted)).toBeLessThan(nllAt(probs, labels, 10, 1));
+      expect(negativeLogLikelihood(probs, labels, 10, fitted)).toBeLessThan(
+        negativeLogLikelihood(probs, labels, 10, 1),
+      );
     }
   });
 
@@ -89,7 +91,16 @@ describe('temperature scaling', () => {
     expect(expectedCalibrationError([0.5, 0.5, 1, 1], [true, false, true, true])).toBeCloseTo(0, 6);
   });
 
-  it('refuses probabilities that do not match the labels', () => {
-    expect(() => fitTemperature(new Float32Array(15), new Uint8Array(2))).toThrow('expected 2 x 10 probabilities');
+  it('refuses probabilities that do not match the labels, labels out of range, and a bad temperature', () => {
+    expect(() => fitTemperature(new Float32Array(20), Uint8Array.from([1, 10]))).toThrow(
+      'fitTemperature: labels must be integers in [0, 10); label 1 is 10.',
+    );
+    expect(() => applyTemperature(new Float32Array(10), 0)).toThrow(
+      'a temperature in [0.05, 20]; received 10 values and 0',
+    );
+    expect(() => applyTemperature(new Float32Array(15), 1)).toThrow('expected rows of 10 probabilities');
+    expect(() => fitTemperature(new Float32Array(15), new Uint8Array(2))).toThrow(
+      'fitTemperature: expected 2 x 10 probabilities',
+    );
   });
 });
