@@ -1,6 +1,6 @@
 import { type Tensor, tensor4d } from '@neurite/core';
 import type { ImageSplit } from '@neurite/datasets';
-import { confusionMatrix, type History, type Model } from '@neurite/model';
+import { applyTemperature, confusionMatrix, type History, type Model } from '@neurite/model';
 import type { ActivationReport } from '@neurite/viz/node';
 
 export interface ReportOptions {
@@ -14,6 +14,8 @@ export interface ReportOptions {
   batchSize?: number;
   /** Class names (Fashion-MNIST's); default the digits. */
   labels?: string[];
+  /** The model's temperature (temperatureOf): the prediction's probabilities are calibrated with it. Default 1. */
+  temperature?: number;
 }
 
 /** Every node's output for one input, read to plain numbers (the tensors are freed as they are read). */
@@ -41,7 +43,8 @@ export async function buildReport(
   const x = tensor4d(input, [1, 28, 28, 1]);
   const layers = await activationValues(model, x);
   x.dispose();
-  const probabilities = Array.from(layers[layers.length - 1].values);
+  // The output layer's own values stay in `layers`; the prediction is calibrated, as predict's is.
+  const probabilities = Array.from(applyTemperature(layers[layers.length - 1].values, o.temperature ?? 1));
   const digit = probabilities.indexOf(Math.max(...probabilities));
   const report: ActivationReport & { prediction: NonNullable<ActivationReport['prediction']> } = {
     title: o.title ?? `What ${model.name} sees`,

@@ -425,6 +425,7 @@ export async function train(argv: string[]): Promise<number> {
         history,
         test: data.test,
         batchSize: inferenceBatch(values),
+        temperature: calibration?.temperature,
         ...(s.dataset === 'fashion-mnist' ? { labels: [...classNames('fashion-mnist')] } : {}),
       });
       const pngs = await writeLayerPngs(join(out, 'report'), report);

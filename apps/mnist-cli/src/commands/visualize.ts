@@ -71,7 +71,7 @@ export async function visualize(argv: string[]): Promise<number> {
     : undefined;
   const dir = await modelDir('visualize', v.model as string | undefined);
   await startBackend(v.backend as string | undefined);
-  const { model, batchSize } = await loadMnistModel(dir, 'visualize');
+  const { model, batchSize, temperature } = await loadMnistModel(dir, 'visualize');
   const dataset = datasetOf(model);
   const deskew = deskewOf(model);
   const { test } = await loadImages(dataset, undefined, { deskew });
@@ -84,6 +84,7 @@ export async function visualize(argv: string[]): Promise<number> {
     history: await historyOf(model, dir),
     test,
     batchSize,
+    temperature,
     ...(dataset === 'fashion-mnist' ? { labels: [...classNames(dataset)] } : {}),
     title: `What ${model.name} sees: ${v.image ? String(v.image) : `${datasetTitle(dataset)} test image ${index} (label ${test.labels[index as number]})`}`,
   });
