@@ -39,6 +39,35 @@ describe('schedules', () => {
     expect(s(100)).toBeCloseTo(0.5, 12);
   });
 
+  it('cosineDecay with warmupSteps and warmupTarget rises to the target, then decays over decaySteps after it', () => {
+    const s = cosineDecay({ initialLearningRate: 0, decaySteps: 8, alpha: 0.25, warmupSteps: 4, warmupTarget: 2 });
+    expect(at(s, [0, 1, 2, 4])).toEqual([0, 0.5, 1, 2]);
+    // The cosine starts at the end of the warmup: halfway down 4 steps later, at its floor 8 steps later.
+    expect(s(8)).toBeCloseTo(2 * (0.75 * 0.5 + 0.25), 12);
+    expect(s(12)).toBeCloseTo(0.5, 12);
+    expect(s(100)).toBeCloseTo(0.5, 12);
+    expect(
+      Math.max(
+        ...at(
+          s,
+          Array.from({ length: 20 }, (_, i) => i),
+        ),
+      ),
+    ).toBe(2);
+    // Without the warmup options it is the plain cosine, and its config has no warmup keys.
+    expect(Object.keys(cosineDecay({ initialLearningRate: 1, decaySteps: 3 }).config)).toEqual([
+      'initialLearningRate',
+      'decaySteps',
+      'alpha',
+    ]);
+    expect(() => cosineDecay({ initialLearningRate: 0, decaySteps: 8, warmupSteps: 4 })).toThrow(
+      'cosineDecay: warmupSteps and warmupTarget come together',
+    );
+    expect(() => cosineDecay({ initialLearningRate: 0, decaySteps: 8, warmupSteps: 1.5, warmupTarget: 1 })).toThrow(
+      'warmupSteps',
+    );
+  });
+
   it('warmup ramps linearly from 0 to the value at warmupSteps, then follows after', () => {
     const constant = warmup({ warmupSteps: 4, after: 0.1 });
     expect(at(constant, [0, 1, 2, 4, 50])).toEqual([0, 0.025, 0.05, 0.1, 0.1]);
@@ -53,6 +82,7 @@ describe('schedules', () => {
       stepDecay({ initialLearningRate: 0.1, stepSize: 3, gamma: 0.1 }),
       exponentialDecay({ initialLearningRate: 0.1, decaySteps: 7, decayRate: 0.9, staircase: true }),
       cosineDecay({ initialLearningRate: 0.1, decaySteps: 7 }),
+      cosineDecay({ initialLearningRate: 0, decaySteps: 7, alpha: 0.1, warmupSteps: 3, warmupTarget: 0.2 }),
       warmup({ warmupSteps: 5, after: cosineDecay({ initialLearningRate: 0.3, decaySteps: 20, alpha: 0.1 }) }),
     ];
     for (const s of all) {

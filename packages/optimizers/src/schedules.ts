@@ -66,23 +66,51 @@ export function exponentialDecay(options: {
 
 /**
  * Keras's CosineDecay: from `initialLearningRate` down to `alpha * initialLearningRate` along half a
- * cosine over `decaySteps` steps, then constant. `alpha` defaults to 0.
+ * cosine over `decaySteps` steps, then constant. `alpha` defaults to 0. With `warmupSteps` and
+ * `warmupTarget` (as in Keras 3), the rate first rises linearly from `initialLearningRate` to
+ * `warmupTarget` over `warmupSteps` steps, and the cosine then runs from `warmupTarget` over the
+ * `decaySteps` steps after the warmup: a one-cycle schedule whose peak is exactly `warmupTarget`.
  *
  * @example
  * ```ts
  * import { cosineDecay } from '@neurite/optimizers';
  * const lr = cosineDecay({ initialLearningRate: 1, decaySteps: 10 });
  * console.log(lr(0), lr(5).toFixed(3), lr(10), lr(50)); // 1 0.500 0 0
+ * const cycle = cosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupSteps: 4, warmupTarget: 1 });
+ * console.log(cycle(2), cycle(4), cycle(9).toFixed(3), cycle(14)); // 0.5 1 0.500 0
  * ```
  */
-export function cosineDecay(options: { initialLearningRate: number; decaySteps: number; alpha?: number }): Schedule {
+export function cosineDecay(options: {
+  initialLearningRate: number;
+  decaySteps: number;
+  alpha?: number;
+  warmupSteps?: number;
+  warmupTarget?: number;
+}): Schedule {
   const fix = 'Example: cosineDecay({ initialLearningRate: 0.1, decaySteps: 1000, alpha: 0 }).';
   const lr0 = nonNegative('cosineDecay', 'initialLearningRate', options?.initialLearningRate, fix);
   const decaySteps = positive('cosineDecay', 'decaySteps', options.decaySteps, fix);
   const alpha = inRange('cosineDecay', 'alpha', options.alpha ?? 0, { lo: 0, hi: 1, hiOpen: false }, fix);
-  return make('CosineDecay', { initialLearningRate: lr0, decaySteps, alpha }, (step) => {
-    const cosine = 0.5 * (1 + Math.cos((Math.PI * Math.min(step, decaySteps)) / decaySteps));
-    return lr0 * ((1 - alpha) * cosine + alpha);
+  if ((options.warmupSteps === undefined) !== (options.warmupTarget === undefined)) {
+    throw new NeuriteError(
+      `cosineDecay: warmupSteps and warmupTarget come together (the warmup's length and the rate it reaches). ` +
+        `Received: warmupSteps=${show(options.warmupSteps)}, warmupTarget=${show(options.warmupTarget)}. ` +
+        'Example: cosineDecay({ initialLearningRate: 0, decaySteps: 900, warmupSteps: 100, warmupTarget: 0.005 }).',
+    );
+  }
+  if (options.warmupSteps === undefined) {
+    return make('CosineDecay', { initialLearningRate: lr0, decaySteps, alpha }, (step) => {
+      const cosine = 0.5 * (1 + Math.cos((Math.PI * Math.min(step, decaySteps)) / decaySteps));
+      return lr0 * ((1 - alpha) * cosine + alpha);
+    });
+  }
+  const warmupSteps = positiveInt('cosineDecay', 'warmupSteps', options.warmupSteps, fix);
+  const target = nonNegative('cosineDecay', 'warmupTarget', options.warmupTarget, fix);
+  const config = { initialLearningRate: lr0, decaySteps, alpha, warmupSteps, warmupTarget: target };
+  return make('CosineDecay', config, (step) => {
+    if (step < warmupSteps) return lr0 + ((target - lr0) * step) / warmupSteps;
+    const t = Math.min(step - warmupSteps, decaySteps);
+    return target * ((1 - alpha) * 0.5 * (1 + Math.cos((Math.PI * t) / decaySteps)) + alpha);
   });
 }
 
