@@ -85,7 +85,7 @@ describe('train, eval and predict', () => {
     for (const f of [json.weights.file, json.optimizer.file, 'history.json', 'train.json', 'test.json']) {
       expect(existsSync(join(model, f)), f).toBe(true);
     }
-    // The defaults: digit augmentation, a one-cycle learning rate peaking at 0.005, label smoothing 0.1.
+    // The defaults: digit augmentation, a one-cycle learning rate on a scale of 0.005, label smoothing 0.1.
     expect(json.metadata['neurite-mnist'].settings).toMatchObject({
       epochs: 1,
       batchSize: 32,

@@ -25,7 +25,7 @@ import { checkWritable, writeJson } from '../io.js';
 import { buildModel, checkMnistModel, checkTrainingBatch, inferenceBatch } from '../models.js';
 import { defaultOut, home, rememberModel } from '../paths.js';
 import { progressPrinter } from '../progress.js';
-import { learningRate, MNIST_TRAIN_IMAGES } from '../recipe.js';
+import { DEFAULT_RECIPE, learningRate, MNIST_TRAIN_IMAGES } from '../recipe.js';
 import { buildReport } from '../report.js';
 import { inline, print, shellWord } from '../terminal.js';
 
@@ -46,9 +46,10 @@ Options:
   --epochs <n>              total epochs (default 6)
   --batch-size <n>          samples per step (default 64)
   --optimizer <name>        sgd | adam | adamw | rmsprop | adagrad (default adam)
-  --lr <rate>               learning rate: the peak of --schedule onecycle (default 0.005)
-  --schedule <name>         onecycle: warm up over the first 15% of steps, then a cosine decay to
-                            0.5% of --lr; constant: --lr throughout (default onecycle)
+  --lr <rate>               learning rate: the scale of --schedule onecycle (default 0.005)
+  --schedule <name>         onecycle: warm up over the first 15% of steps to 0.93 x --lr, fall along a
+                            cosine to 0.5% of --lr by 85% of the steps, and stay there to the end;
+                            constant: --lr throughout (default onecycle)
   --label-smoothing <f>     targets of 1 - f for the digit and f / 10 spread over all, in [0, 0.5]
                             (default 0.1)
   --seed <n>                fixes initial weights, shuffling and dropout (default 1)
@@ -209,18 +210,18 @@ export async function train(argv: string[]): Promise<number> {
     s = { ...run.settings, epochs: given.epochs ?? run.settings.epochs };
   } else {
     s = {
-      model: given.model ?? 'cnn',
-      epochs: given.epochs ?? 6,
-      batchSize: given.batchSize ?? 64,
-      optimizer: given.optimizer ?? 'adam',
-      lr: given.lr ?? 0.005,
-      seed: given.seed ?? 1,
-      validationSplit: given.validationSplit ?? 0.1,
+      model: given.model ?? DEFAULT_RECIPE.model,
+      epochs: given.epochs ?? DEFAULT_RECIPE.epochs,
+      batchSize: given.batchSize ?? DEFAULT_RECIPE.batchSize,
+      optimizer: given.optimizer ?? DEFAULT_RECIPE.optimizer,
+      lr: given.lr ?? DEFAULT_RECIPE.lr,
+      seed: given.seed ?? DEFAULT_RECIPE.seed,
+      validationSplit: given.validationSplit ?? DEFAULT_RECIPE.validationSplit,
       // Digits drawn by other hands are the point on MNIST; the digit augmentation means nothing for clothes.
       augment: given.augment ?? (given.dataset ?? 'mnist') === 'mnist',
-      augmentation: 'digits',
-      schedule: given.schedule ?? 'onecycle',
-      labelSmoothing: given.labelSmoothing ?? 0.1,
+      augmentation: DEFAULT_RECIPE.augmentation,
+      schedule: given.schedule ?? DEFAULT_RECIPE.schedule,
+      labelSmoothing: given.labelSmoothing ?? DEFAULT_RECIPE.labelSmoothing,
       ...(given.deskew ? { deskew: true } : {}),
       dataset: given.dataset ?? 'mnist',
       limit: given.limit,
