@@ -4,7 +4,9 @@
 // with Neurite and PyTorch; add --against <git ref> for this checkout's step beside a build of that ref,
 // in turns, bench/against.mjs), profile (ms per kernel in one training step), inference (batch 1 and 128
 // beside tfjs-layers and onnxruntime-web), browser (the in-page trainer in headless Chromium beside Node),
-// robust (trained models on digits that are not MNIST's: fonts, UCI's digits, degraded MNIST; --models a,b).
+// robust (trained models on digits that are not MNIST's: fonts, UCI's digits, degraded MNIST; --models a,b;
+// --torch adds PyTorch's reference CNN trained the same way, bench/robust/torch.mjs: needs python3-torch;
+// --tta adds each model read with predict --tta).
 import { webgpu } from '@neurite/backend-webgpu';
 import { registerBackend } from '@neurite/core';
 import { benchBrowser, printBrowser } from './browser.mjs';
@@ -30,6 +32,8 @@ const flag = args.indexOf('--backends');
 const backends = flag >= 0 ? args[flag + 1].split(',') : ['cpu', 'wasm', 'webgpu'];
 const withTorch = args.includes('--with-torch');
 const accuracy = args.includes('--accuracy');
+const torch = args.includes('--torch');
+const tta = args.includes('--tta');
 const againstFlag = args.indexOf('--against');
 const against = againstFlag >= 0 ? args[againstFlag + 1] : undefined;
 if (againstFlag >= 0 && (!against || against.startsWith('--'))) {
@@ -55,7 +59,7 @@ if (backends.includes('webgpu')) registerBackend(webgpu);
 for (const name of names.length ? names : Object.keys(ENTRIES)) {
   const entry = ENTRIES[name];
   console.log(`\n== ${name} ==`);
-  const rows = await entry.run({ backends, withTorch, accuracy, against, models });
+  const rows = await entry.run({ backends, withTorch, accuracy, against, models, torch, tta });
   console.log(entry.print(rows));
   console.log(`\nwrote ${writeResults(name, rows, { backends })}`);
 }

@@ -1,14 +1,20 @@
 // The robustness benchmark's own pieces: its calibration error, its degradations (seeded, each one
 // changing the picture the way it says), and the glyph rasteriser. The full run needs Debian's packages
 // and a trained model: `pnpm bench robust`.
-import { createRng } from '@neurite/core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRng, type Tensor, useBackend } from '@neurite/core';
 import { loadMnist, prepareDigit } from '@neurite/datasets';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: as above
+import { augmentedBatches } from '../apps/mnist-cli/dist/augment.js';
+// @ts-expect-error: an .mjs module of the bench, without types
 import { fillPath } from '../bench/robust/raster.mjs';
 // @ts-expect-error: as above
 import { DEGRADATIONS, degrade } from '../bench/robust/sources.mjs';
-// @ts-expect-error: an .mjs module of the bench, without types
+// @ts-expect-error: as above
+import { DEFAULT_SETTINGS, writeTrainingData } from '../bench/robust/torch.mjs';
+// @ts-expect-error: as above
 import { calibrationError } from '../bench/robust.mjs';
 
 const { test } = await loadMnist({ limit: 20 });
@@ -76,5 +82,41 @@ describe('bench robust', () => {
     // Half a pixel of coverage at an edge that cuts pixels in two.
     const half = fillPath(square(0, 0, 10.5, 10, true), 12, 12);
     expect(half[5 * 12 + 10]).toBeCloseTo(0.5, 6);
+  });
+
+  it("writes the CLI's augmented samples for the PyTorch reference in the order of its batches, and the recipe", async () => {
+    await useBackend('cpu');
+    const images = await loadMnist({ limit: 100 });
+    const s = { ...DEFAULT_SETTINGS, limit: 100, epochs: 2 };
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-torch-'));
+    try {
+      const recipe = await writeTrainingData(dir, { settings: s, images });
+      // 100 images, the last 10 held out: 90 samples an epoch, in 2 batches; the rate starts at 0 (warmup).
+      expect([recipe.samples, recipe.lr.length, recipe.lr[0], recipe.batchSize]).toEqual([90, 4, 0, 64]);
+      expect(recipe.adam).toEqual({ beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+      const file = (name: string) => readFileSync(join(dir, name));
+      const x1 = new Uint16Array(new Uint8Array(file('epoch-1.x.u16')).buffer);
+      const x0 = new Uint16Array(new Uint8Array(file('epoch-0.x.u16')).buffer);
+      expect(x1.length).toBe(90 * 784);
+      expect(x1).not.toEqual(x0); // each epoch its own order and augmentation
+      const want: number[] = [];
+      let worst = 0;
+      let k = 0;
+      for await (const b of augmentedBatches(images.train, s, () => 1)) {
+        const [xs, ys] = [b.xs as Tensor, b.ys as Tensor];
+        const [x, y] = [await xs.data(), await ys.data()];
+        xs.dispose();
+        ys.dispose();
+        for (const v of x) worst = Math.max(worst, Math.abs(x1[k++] / 65535 - v));
+        for (let i = 0; i < y.length; i += 10) want.push(y.subarray(i, i + 10).indexOf(1));
+      }
+      expect(k).toBe(x1.length);
+      expect(worst).toBeLessThanOrEqual(0.5 / 65535 + 1e-7);
+      expect(Array.from(file('epoch-1.y.u8'))).toEqual(want);
+      expect(Array.from(file('test.x.u8'))).toEqual(Array.from(images.test.images, (v: number) => Math.round(v * 255)));
+      expect(JSON.parse(file('recipe.json').toString()).testImages).toBe(100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
