@@ -130,6 +130,7 @@ export const DEGRADATIONS = [
   'turned 15°',
   'small, off centre',
   'specks',
+  'stretched to 16 px',
 ];
 
 /** MNIST test digits 0-999 under each degradation (a fixed seed per degradation). */
@@ -221,6 +222,19 @@ export function degrade(variant, digit, rng) {
             if (x >= 0 && y >= 0 && x < 84 && y < 84 && (x - cx) ** 2 + (y - cy) ** 2 <= r * r) img[y * 84 + x] = 1;
       }
       return toRgba(img, 84, 84, { paper: 0.95, inkLevel: 0.1 });
+    }
+    case 'stretched to 16 px': {
+      // A form reader's size normalisation (USPS's 16 x 16, NIST's 32 x 32 behind UCI's digits): the ink's
+      // box stretched to fill the square, whatever its shape, so a 1 comes out as a wide bar.
+      let [x0, y0, x1, y1] = [28, 28, -1, -1];
+      for (let y = 0; y < 28; y++)
+        for (let x = 0; x < 28; x++)
+          if (digit[y * 28 + x] > 0.1)
+            [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+      const [w, h] = [x1 - x0 + 1, y1 - y0 + 1];
+      const box = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) box.set(digit.subarray((y0 + y) * 28 + x0, (y0 + y) * 28 + x0 + w), y * w);
+      return toRgba(resizeImage(box, w, h, 16, 16), 16, 16, { paper: 1, inkLevel: 0 });
     }
     default:
       throw new Error(`unknown degradation ${variant}`);

@@ -159,6 +159,24 @@ describe('augmentDigits', () => {
     expect(changed).toBeLessThan(120);
   });
 
+  it('squareChance stretches that share of digits to fill a square, as a form reader normalises them', () => {
+    // A 1: a bar 2 pixels wide. Stretched, its ink spreads over far more columns.
+    const one = new Float32Array(784);
+    for (let y = 4; y < 24; y++) one[y * 28 + 13] = one[y * 28 + 14] = 1;
+    const columns = (a: Float32Array) =>
+      Array.from({ length: 28 }, (_, x) => x).filter((x) => a.some((_, i) => i % 28 === x && a[i] > 0.5)).length;
+    const still = { maxShift: 0, maxRotationDegrees: 0, maxZoom: 0 };
+    expect(columns(augmentDigits({ ...still, squareChance: 1, seed: 1 })(one))).toBeGreaterThan(12);
+    expect(columns(augmentDigits({ ...still, seed: 1 })(one))).toBe(2);
+    const some = augmentDigits({ ...still, squareChance: 0.3, seed: 2 });
+    const wide = Array.from({ length: 200 }, () => columns(some(one)) > 12).filter(Boolean).length;
+    expect(wide).toBeGreaterThan(35);
+    expect(wide).toBeLessThan(85);
+    expect(() => augmentDigits({ squareChance: 2 })).toThrow(
+      'augmentDigits: squareChance must be a number in [0, 1]. Received: 2.',
+    );
+  });
+
   it('an elastic distortion bends a straight line but keeps it in one piece', () => {
     const line = new Float32Array(784);
     for (let y = 4; y < 24; y++) line[y * 28 + 14] = 1;

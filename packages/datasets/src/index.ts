@@ -20,4 +20,4 @@ export { type ReadIdxOptions, readIdxFile } from './idx_file.js';
 export { blurImage, deskewImage, resizeImage, slantOf, strokeImage } from './image_ops.js';
 export type { ImageSplit, LabelOptions } from './image_split.js';
 export { type ImageSets, type LoadOptions, loadMnist } from './mnist.js';
-export { prepareDigit, type RgbaPixels, strokeWidthOf } from './prepare_digit.js';
+export { prepareDigit, type RgbaPixels, squareDigit, strokeWidthOf } from './prepare_digit.js';

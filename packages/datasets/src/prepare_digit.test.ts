@@ -1,4 +1,4 @@
-import { prepareDigit, strokeWidthOf } from '@neurite/datasets';
+import { prepareDigit, squareDigit, strokeWidthOf } from '@neurite/datasets';
 import { describe, expect, it } from 'vitest';
 
 function canvas(w: number, h: number, paper: number, ink: number, box: [number, number, number, number]) {
@@ -151,5 +151,38 @@ describe('stroke width', () => {
     expect(widths[1]).toBeGreaterThanOrEqual(1.1); // a 1-pixel line measures 1.0: these were widened
     expect(widths[2]).toBeLessThanOrEqual(3.3);
     for (const w of widths) expect(w).toBeLessThanOrEqual(3.3);
+  });
+});
+
+describe('squareDigit', () => {
+  it('stretches the ink box to a square and prepares it as prepareDigit would', () => {
+    const one = new Float32Array(784);
+    for (let y = 4; y < 24; y++) one[y * 28 + 13] = one[y * 28 + 14] = 1;
+    const wide = squareDigit(one, 28, 28);
+    expect(wide.length).toBe(784);
+    // The bar fills a box about 20 wide, centred by mass; its stroke is brought back to MNIST's widths.
+    const cols = new Set<number>();
+    const rows = new Set<number>();
+    let mass = 0;
+    let cx = 0;
+    let cy = 0;
+    wide.forEach((v, i) => {
+      if (v > 0.3) {
+        cols.add(i % 28);
+        rows.add(Math.floor(i / 28));
+      }
+      mass += v;
+      cx += v * (i % 28);
+      cy += v * Math.floor(i / 28);
+    });
+    expect(cols.size).toBeGreaterThanOrEqual(18);
+    expect(rows.size).toBeGreaterThanOrEqual(18);
+    expect(cx / mass).toBeCloseTo(13.5, 0);
+    expect(cy / mass).toBeCloseTo(13.5, 0);
+    // An image without ink comes back empty; a wrong size is refused.
+    expect(squareDigit(new Float32Array(784), 28, 28).every((v) => v === 0)).toBe(true);
+    expect(() => squareDigit(new Float32Array(10), 28, 28)).toThrow(
+      'squareDigit: expected 28 x 28 = 784 pixels; received 10',
+    );
   });
 });

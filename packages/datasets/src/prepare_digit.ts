@@ -269,7 +269,21 @@ export function prepareDigit(img: RgbaPixels): Float32Array {
       'prepareDigit: the image has no visible ink. Expected a digit darker or lighter than its paper; received an image of one shade.',
     );
   }
-  const ink = keepDigit(raw, w, h);
+  const placed = placeDigit(keepDigit(raw, w, h), w, h);
+  if (!placed) {
+    throw new NeuriteError(
+      'prepareDigit: the image has no ink strong enough to read. Expected a digit clearly darker or lighter than its paper; received only faint marks.',
+    );
+  }
+  return placed;
+}
+
+/**
+ * The part of prepareDigit after the ink is found: crop to the ink (values above 0.1), fit it in 20 x 20
+ * keeping its aspect ratio, bring its strokes into MNIST's widths, and centre it by mass in 28 x 28.
+ * Null when no value is above 0.1.
+ */
+function placeDigit(ink: Float32Array, w: number, h: number): Float32Array | null {
   let [x0, y0, x1, y1] = [w, h, -1, -1];
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
@@ -279,6 +293,7 @@ export function prepareDigit(img: RgbaPixels): Float32Array {
         x1 = Math.max(x1, x);
         y1 = Math.max(y1, y);
       }
+  if (x1 < 0) return null;
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
   const crop = new Float32Array(bw * bh);
@@ -310,4 +325,46 @@ export function prepareDigit(img: RgbaPixels): Float32Array {
       if (X >= 0 && X < 28 && Y >= 0 && Y < 28) out[Y * 28 + X] = Math.min(1, box[y * tw + x] / peak);
     }
   return out;
+}
+
+/**
+ * A digit as it reaches a model after a form reader normalised its size to a square (as USPS's and NIST's
+ * forms were, and so UCI's 8 x 8 digits): the ink's box stretched to fill a square, then prepared as
+ * prepareDigit prepares a picture (fit in 20 x 20, strokes to MNIST's widths, centred by mass). A thin 1
+ * becomes a wide slanted bar; the MNIST CLI trains on some of these so that it reads one. Takes and
+ * returns ink in [0, 1] (light on dark), width x height in, 28 x 28 out; an image without ink comes back
+ * empty.
+ *
+ * @example
+ * ```ts
+ * import { squareDigit } from '@neurite/datasets';
+ * // A 1 as a bar 2 pixels wide and 20 tall: stretched, it fills a 20 x 20 box.
+ * const one = new Float32Array(784);
+ * for (let y = 4; y < 24; y++) one[y * 28 + 13] = one[y * 28 + 14] = 1;
+ * const wide = squareDigit(one, 28, 28);
+ * console.log(wide.length, wide.filter((v) => v > 0.5).length > 40); // 784 true
+ * ```
+ */
+export function squareDigit(image: Float32Array, width: number, height: number): Float32Array {
+  if (image.length !== width * height || !(width >= 1 && height >= 1)) {
+    throw new NeuriteError(
+      `squareDigit: expected ${width} x ${height} = ${width * height} pixels; received ${image.length}. Pass the image width and height.`,
+    );
+  }
+  let [x0, y0, x1, y1] = [width, height, -1, -1];
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if (image[y * width + x] > 0.1) {
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
+      }
+  if (x1 < 0) return new Float32Array(784);
+  const bw = x1 - x0 + 1;
+  const bh = y1 - y0 + 1;
+  const crop = new Float32Array(bw * bh);
+  for (let y = 0; y < bh; y++) crop.set(image.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + bw), y * bw);
+  // A form's reader normalised to 16 x 16 or 32 x 32; 20 is MNIST's box, so nothing is lost twice.
+  return placeDigit(resizeImage(crop, bw, bh, 20, 20), 20, 20) ?? new Float32Array(784);
 }
