@@ -41,18 +41,49 @@ export async function calibrate(
   data: { train: ImageSplit; test: ImageSplit },
   s: { validationSplit: number },
   batchSize: number,
-): Promise<Calibration | undefined> {
+): Promise<{ calibration?: Calibration; skipped?: string }> {
   const n = data.train.count;
   const held = Math.floor(n * s.validationSplit);
-  if (held < 1) return undefined;
+  if (held < MIN_HELD_OUT) {
+    return {
+      skipped: `${held} held-out images are too few to fit a temperature on (at least ${MIN_HELD_OUT}); raise --limit or --validation-split`,
+    };
+  }
   const from = n - held;
   const probs = await probabilitiesOf(model, data.train.images.subarray(from * 784, n * 784), batchSize);
+  if (!areProbabilities(probs)) {
+    return { skipped: "the model's outputs are not probabilities (its last layer is not a softmax)" };
+  }
   const temperature = fitTemperature(probs, data.train.labels.subarray(from, n));
   const test = await probabilitiesOf(model, data.test.images, batchSize);
-  return {
+  const calibration = {
     temperature,
     heldOut: held,
     testEceBefore: calibrationReport(test, data.test.labels).ece,
     testEce: calibrationReport(applyTemperature(test, temperature), data.test.labels).ece,
   };
+  // A fit that makes the test images' calibration worse is not kept.
+  if (calibration.testEce > calibration.testEceBefore) {
+    return {
+      skipped: `the temperature fitted on the held-out images (${temperature.toFixed(3)}) made the test images' calibration worse (${calibration.testEceBefore.toFixed(3)} -> ${calibration.testEce.toFixed(3)})`,
+    };
+  }
+  return { calibration };
+}
+
+/** The fewest held-out images train fits a temperature on. */
+export const MIN_HELD_OUT = 500;
+
+/** Whether rows of 10 values are probabilities: each in [0, 1], each row summing to 1. */
+export function areProbabilities(probs: Float32Array, classes = 10): boolean {
+  for (let i = 0; i < probs.length; i += classes) {
+    let sum = 0;
+    for (let c = 0; c < classes; c++) {
+      const p = probs[i + c];
+      if (!(p >= 0 && p <= 1)) return false;
+      sum += p;
+    }
+    if (Math.abs(sum - 1) > 1e-3) return false;
+  }
+  return true;
 }

@@ -186,3 +186,14 @@ describe('squareDigit', () => {
     );
   });
 });
+
+describe('prepareDigit refuses specks', () => {
+  it('refuses ink that spans fewer than 5 pixels, which would be blown up into a confident 0', () => {
+    const speck = canvas(200, 200, 255, 200, [100, 100, 101, 101]);
+    expect(() => prepareDigit(speck)).toThrow(
+      'prepareDigit: the ink spans only 1 x 1 pixels, too small to be a digit. Expected a digit at least 5 pixels tall or wide',
+    );
+    // A 1 of 2 x 6 pixels is small but a digit.
+    expect(prepareDigit(canvas(40, 40, 255, 0, [20, 17, 22, 23])).length).toBe(784);
+  });
+});

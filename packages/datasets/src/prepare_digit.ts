@@ -261,6 +261,9 @@ function normalizeStroke(box: Float32Array, w: number, h: number): Float32Array 
  * console.log(pixels.length); // 784
  * ```
  */
+/** The fewest pixels a digit's ink may span (its box's longer side) for prepareDigit to read it. */
+const MIN_SPAN = 5;
+
 export function prepareDigit(img: RgbaPixels): Float32Array {
   const { width: w, height: h } = img;
   const raw = inkOf(img);
@@ -269,7 +272,24 @@ export function prepareDigit(img: RgbaPixels): Float32Array {
       'prepareDigit: the image has no visible ink. Expected a digit darker or lighter than its paper; received an image of one shade.',
     );
   }
-  const placed = placeDigit(keepDigit(raw, w, h), w, h);
+  const ink = keepDigit(raw, w, h);
+  let [x0, y0, x1, y1] = [w, h, -1, -1];
+  for (let i = 0; i < ink.length; i++)
+    if (ink[i] > 0.1)
+      [x0, y0, x1, y1] = [
+        Math.min(x0, i % w),
+        Math.min(y0, Math.floor(i / w)),
+        Math.max(x1, i % w),
+        Math.max(y1, Math.floor(i / w)),
+      ];
+  // A speck scaled up to fill 20 x 20 reads as a confident 0; a digit, even at 8 x 8, spans 5 pixels or more.
+  if (x1 >= 0 && Math.max(x1 - x0, y1 - y0) + 1 < MIN_SPAN) {
+    throw new NeuriteError(
+      `prepareDigit: the ink spans only ${x1 - x0 + 1} x ${y1 - y0 + 1} pixels, too small to be a digit. ` +
+        `Expected a digit at least ${MIN_SPAN} pixels tall or wide; received a speck. Crop closer to the digit or photograph it larger.`,
+    );
+  }
+  const placed = placeDigit(ink, w, h);
   if (!placed) {
     throw new NeuriteError(
       'prepareDigit: the image has no ink strong enough to read. Expected a digit clearly darker or lighter than its paper; received only faint marks.',

@@ -99,6 +99,18 @@ describe('temperature scaling', () => {
       'a temperature in [0.05, 20]; received 10 values and 0',
     );
     expect(() => applyTemperature(new Float32Array(15), 1)).toThrow('expected rows of 10 probabilities');
+    // A class count that would loop forever or slice rows wrongly, and logits passed as confidences.
+    expect(() => applyTemperature(Float32Array.of(0.3, 0.7), 0.5, -1)).toThrow(
+      'applyTemperature: classes must be an integer >= 1 (the probabilities in a row). Received: -1.',
+    );
+    expect(() => fitTemperature(new Float32Array(3), [0, 0], 1.5)).toThrow(
+      'fitTemperature: classes must be an integer',
+    );
+    expect(() => expectedCalibrationError([Number.NaN], [true])).toThrow(
+      'expectedCalibrationError: confidences must be probabilities in [0, 1]; confidence 0 is NaN.',
+    );
+    expect(() => expectedCalibrationError([-500], [true])).toThrow('not a logit');
+    expect(() => expectedCalibrationError([0.5, 0.5], [true])).toThrow('received 2 confidences and 1 answers');
     expect(() => fitTemperature(new Float32Array(15), new Uint8Array(2))).toThrow(
       'fitTemperature: expected 2 x 10 probabilities',
     );

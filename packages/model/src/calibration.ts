@@ -10,6 +10,14 @@ import { NeuriteError } from '@neurite/core';
 export const MIN_TEMPERATURE = 0.05;
 export const MAX_TEMPERATURE = 20;
 
+function checkClasses(where: string, classes: number): void {
+  if (!(Number.isInteger(classes) && classes >= 1)) {
+    throw new NeuriteError(
+      `${where}: classes must be an integer >= 1 (the probabilities in a row). Received: ${classes}.`,
+    );
+  }
+}
+
 const logOf = (p: number): number => Math.log(Math.max(p, 1e-30));
 
 /**
@@ -53,6 +61,7 @@ export function negativeLogLikelihood(probs: Float32Array, labels: ArrayLike<num
  * ```
  */
 export function fitTemperature(probs: Float32Array, labels: ArrayLike<number>, classes = 10): number {
+  checkClasses('fitTemperature', classes);
   if (labels.length === 0 || probs.length !== labels.length * classes) {
     throw new NeuriteError(
       `fitTemperature: expected ${labels.length} x ${classes} probabilities (one row of ${classes} per label); received ${probs.length}. ` +
@@ -102,6 +111,7 @@ export function fitTemperature(probs: Float32Array, labels: ArrayLike<number>, c
  * ```
  */
 export function applyTemperature(probs: Float32Array, t: number, classes = 10): Float32Array {
+  checkClasses('applyTemperature', classes);
   if (!(t >= MIN_TEMPERATURE && t <= MAX_TEMPERATURE) || probs.length % classes !== 0) {
     throw new NeuriteError(
       `applyTemperature: expected rows of ${classes} probabilities and a temperature in [${MIN_TEMPERATURE}, ${MAX_TEMPERATURE}]; ` +
@@ -140,8 +150,19 @@ export function applyTemperature(probs: Float32Array, t: number, classes = 10): 
  * ```
  */
 export function expectedCalibrationError(confidence: ArrayLike<number>, correct: ArrayLike<boolean>): number {
+  if (confidence.length !== correct.length) {
+    throw new NeuriteError(
+      `expectedCalibrationError: expected one answer per confidence; received ${confidence.length} confidences and ${correct.length} answers.`,
+    );
+  }
   const bins = Array.from({ length: 15 }, () => ({ n: 0, conf: 0, acc: 0 }));
   for (let i = 0; i < confidence.length; i++) {
+    if (!(confidence[i] >= 0 && confidence[i] <= 1)) {
+      throw new NeuriteError(
+        `expectedCalibrationError: confidences must be probabilities in [0, 1]; confidence ${i} is ${confidence[i]}. ` +
+          'Pass the top probability of a softmax, not a logit.',
+      );
+    }
     const b = bins[Math.min(14, Math.floor(confidence[i] * 15))];
     b.n++;
     b.conf += confidence[i];

@@ -4,6 +4,15 @@
 export { input, SymbolicTensor } from '@neurite/layers';
 export { MAX_NODES, modelFromJSON } from './architecture.js';
 export {
+  applyTemperature,
+  calibrationReport,
+  expectedCalibrationError,
+  fitTemperature,
+  MAX_TEMPERATURE,
+  MIN_TEMPERATURE,
+  negativeLogLikelihood,
+} from './calibration.js';
+export {
   type Callback,
   earlyStopping,
   type Logs,
@@ -13,15 +22,6 @@ export {
   progressReporter,
   type TrainingModel,
 } from './callbacks.js';
-export {
-  applyTemperature,
-  calibrationReport,
-  expectedCalibrationError,
-  fitTemperature,
-  MAX_TEMPERATURE,
-  MIN_TEMPERATURE,
-  negativeLogLikelihood,
-} from './calibration.js';
 export { DEFAULT_MAX_BYTES, MAX_MODEL_JSON_BYTES } from './format/layout.js';
 export { loadModel } from './load.js';
 export {

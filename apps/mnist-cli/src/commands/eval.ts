@@ -1,6 +1,7 @@
 import { applyTemperature, calibrationReport, confusionMatrix } from '@neurite/model';
 import { int, parse } from '../args.js';
 import { startBackend } from '../backend.js';
+import { areProbabilities } from '../calibration.js';
 import { datasetOf, deskewOf } from '../checkpoint.js';
 import { classNames, datasetFlag, datasetTitle, loadImages } from '../data.js';
 import { loadMnistModel } from '../models.js';
@@ -50,7 +51,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     for (let c = 1; c < 10; c++) if (probs[i * 10 + c] > probs[i * 10 + best]) best = c;
     return best;
   });
-  const { ece } = calibrationReport(probs, test.labels);
+  const ece = areProbabilities(probs) ? calibrationReport(probs, test.labels).ece : undefined;
   const labels = Array.from(test.labels);
   const matrix = confusionMatrix(labels, predicted, 10);
   const correct = matrix.reduce((n, row, i) => n + row[i], 0);
@@ -69,7 +70,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
           images: labels.length,
           accuracy,
           temperature,
-          expectedCalibrationError: ece,
+          expectedCalibrationError: ece ?? null,
           perClass,
           confusionMatrix: matrix,
         },
@@ -82,7 +83,9 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   print(`model: ${inline(dir)} (backend ${info.name}, ${datasetTitle(dataset)} test images)`);
   print(`test accuracy: ${(accuracy * 100).toFixed(2)}% (${correct} of ${labels.length})`);
   print(
-    `expected calibration error: ${ece.toFixed(3)} (${temperature === 1 ? 'no temperature: the softmax as it is' : `at the model's temperature ${temperature.toFixed(3)}`})\n`,
+    ece === undefined
+      ? "expected calibration error: not measured (the model's outputs are not probabilities)\n"
+      : `expected calibration error: ${ece.toFixed(3)} (${temperature === 1 ? 'no temperature: the softmax as it is' : `at the model's temperature ${temperature.toFixed(3)}`})\n`,
   );
   const named = dataset !== 'mnist';
   print(named ? 'class  images  accuracy  name' : 'digit  images  accuracy');

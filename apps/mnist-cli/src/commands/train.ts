@@ -289,7 +289,8 @@ export async function train(argv: string[]): Promise<number> {
     if (trained) {
       // Training is over and its last epoch is saved: what remains (the test set, a last save) can go.
       process.stderr.write(
-        `\n${signal}: stopping; the trained model is saved in ${inline(out)} (test accuracy not measured)\n`,
+        `\n${signal}: stopping; the trained model is saved in ${inline(out)}, without its test accuracy and calibration ` +
+          `(neurite-mnist train --resume ${shellWord(out)} measures and saves them)\n`,
       );
       process.exit(code);
     }
@@ -400,16 +401,14 @@ export async function train(argv: string[]): Promise<number> {
     );
     // Calibration: the temperature that makes the held-out images' probabilities honest, saved with the
     // model (predict applies it). Fitted on images the model never trained on, checked on the test set.
-    const calibration = await calibrate(model, data, s, inferenceBatch(values));
+    const { calibration, skipped } = await calibrate(model, data, s, inferenceBatch(values));
     if (calibration) {
       print(
         `calibration: temperature ${calibration.temperature.toFixed(3)} fitted on ${calibration.heldOut} held-out images; ` +
           `expected calibration error on the test images ${calibration.testEceBefore.toFixed(3)} -> ${calibration.testEce.toFixed(3)}`,
       );
     } else {
-      print(
-        'calibration: none (--validation-split 0 holds out no images to fit it on); probabilities are the softmax as it is',
-      );
+      print(`calibration: none (${skipped}); probabilities are the model's outputs as they are`);
     }
     await checkpoint(calibration);
     await writeJson(out, 'test.json', {
