@@ -1,6 +1,7 @@
 // `pnpm bench robust [--models dir,dir]`: accuracy and calibration of trained MNIST models on digits that
 // are not MNIST's own (bench/robust/sources.mjs): handwriting fonts, UCI's 8 x 8 digits from other writers,
-// and MNIST test digits degraded as cameras, scanners and pens degrade them. Each picture goes through the
+// MNIST test digits degraded as cameras, scanners and pens degrade them, and digits drawn with the mouse in
+// the docs' drawing pad (bench/robust/drawn.mjs: Chromium once, then a cache). Each picture goes through the
 // CLI's own preprocessing (the code `neurite-mnist predict` runs) and then the model, on wasm.
 // Default model: the one the last `pnpm mnist train` wrote. --torch adds a column: PyTorch's reference CNN
 // trained on the same samples with the same recipe (bench/robust/torch.mjs; needs python3-torch).
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { useBackend } from '@neurite/core';
 import { applyTemperature, expectedCalibrationError, fitTemperature } from '@neurite/model';
 import { table } from './lib.mjs';
+import { drawnCases } from './robust/drawn.mjs';
 import { fontCases, mnistCases, uciCases } from './robust/sources.mjs';
 import { torchPredict, trainTorchReference } from './robust/torch.mjs';
 
@@ -106,7 +108,7 @@ export async function benchRobust({ models, torch, tta } = {}) {
     );
   }
   const t0 = performance.now();
-  const cases = [...fontCases(), ...uciCases(), ...(await mnistCases())];
+  const cases = [...fontCases(), ...uciCases(), ...(await mnistCases()), ...(await drawnCases())];
   const prepared = cases.map((c) => {
     try {
       return { pixels: toMnist(c.image, 'bench') };
