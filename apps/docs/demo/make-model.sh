@@ -19,3 +19,5 @@ await m.save('apps/docs/demo/model', { includeOptimizer: false });
 # The run's settings, per-epoch history and test accuracy, as the CLI wrote them (the course's pictures
 # and the page quote them).
 cp "$run/model/train.json" "$run/model/history.json" "$run/model/test.json" apps/docs/demo/model/
+# The JSON as the repository formats it (pnpm test runs biome over every file).
+npx biome format --write apps/docs/demo/model >/dev/null
