@@ -254,10 +254,10 @@ function normalizeStroke(box: Float32Array, w: number, h: number): Float32Array 
  * @example
  * ```ts
  * import { prepareDigit } from '@neurite/datasets';
- * // A 4x4 white image with a dark 2x2 square in it.
- * const data = new Uint8Array(64).fill(255);
- * for (const i of [5, 6, 9, 10]) data.fill(0, i * 4, i * 4 + 3);
- * const pixels = prepareDigit({ width: 4, height: 4, data });
+ * // An 8x8 white image with a dark bar 2 pixels wide and 6 tall in it: a 1.
+ * const data = new Uint8Array(8 * 8 * 4).fill(255);
+ * for (let y = 1; y < 7; y++) for (const x of [3, 4]) data.fill(0, (y * 8 + x) * 4, (y * 8 + x) * 4 + 3);
+ * const pixels = prepareDigit({ width: 8, height: 8, data });
  * console.log(pixels.length); // 784
  * ```
  */
