@@ -272,38 +272,28 @@ export function prepareDigit(img: RgbaPixels): Float32Array {
       'prepareDigit: the image has no visible ink. Expected a digit darker or lighter than its paper; received an image of one shade.',
     );
   }
-  const ink = keepDigit(raw, w, h);
-  let [x0, y0, x1, y1] = [w, h, -1, -1];
-  for (let i = 0; i < ink.length; i++)
-    if (ink[i] > 0.1)
-      [x0, y0, x1, y1] = [
-        Math.min(x0, i % w),
-        Math.min(y0, Math.floor(i / w)),
-        Math.max(x1, i % w),
-        Math.max(y1, Math.floor(i / w)),
-      ];
-  // A speck scaled up to fill 20 x 20 reads as a confident 0; a digit, even at 8 x 8, spans 5 pixels or more.
-  if (x1 >= 0 && Math.max(x1 - x0, y1 - y0) + 1 < MIN_SPAN) {
-    throw new NeuriteError(
-      `prepareDigit: the ink spans only ${x1 - x0 + 1} x ${y1 - y0 + 1} pixels, too small to be a digit. ` +
-        `Expected a digit at least ${MIN_SPAN} pixels tall or wide; received a speck. Crop closer to the digit or photograph it larger.`,
-    );
-  }
-  const placed = placeDigit(ink, w, h);
-  if (!placed) {
+  const crop = inkCrop(keepDigit(raw, w, h), w, h);
+  if (!crop) {
     throw new NeuriteError(
       'prepareDigit: the image has no ink strong enough to read. Expected a digit clearly darker or lighter than its paper; received only faint marks.',
     );
   }
-  return placed;
+  // A speck scaled up to fill 20 x 20 reads as a confident 0; a digit, even at 8 x 8, spans 5 pixels or more.
+  if (Math.max(crop.width, crop.height) < MIN_SPAN) {
+    throw new NeuriteError(
+      `prepareDigit: the ink spans only ${crop.width} x ${crop.height} pixels, too small to be a digit. ` +
+        `Expected a digit at least ${MIN_SPAN} pixels tall or wide; received a speck. Crop closer to the digit or photograph it larger.`,
+    );
+  }
+  return placeCrop(crop);
 }
 
-/**
- * The part of prepareDigit after the ink is found: crop to the ink (values above 0.1), fit it in 20 x 20
- * keeping its aspect ratio, bring its strokes into MNIST's widths, and centre it by mass in 28 x 28.
- * Null when no value is above 0.1.
- */
-function placeDigit(ink: Float32Array, w: number, h: number): Float32Array | null {
+/** The ink above 0.1 cut out to its bounding box; null when there is none. */
+function inkCrop(
+  ink: Float32Array,
+  w: number,
+  h: number,
+): { pixels: Float32Array; width: number; height: number } | null {
   let [x0, y0, x1, y1] = [w, h, -1, -1];
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
@@ -314,10 +304,26 @@ function placeDigit(ink: Float32Array, w: number, h: number): Float32Array | nul
         y1 = Math.max(y1, y);
       }
   if (x1 < 0) return null;
-  const bw = x1 - x0 + 1;
-  const bh = y1 - y0 + 1;
-  const crop = new Float32Array(bw * bh);
-  for (let y = 0; y < bh; y++) crop.set(ink.subarray((y0 + y) * w + x0, (y0 + y) * w + x0 + bw), y * bw);
+  const width = x1 - x0 + 1;
+  const height = y1 - y0 + 1;
+  const pixels = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) pixels.set(ink.subarray((y0 + y) * w + x0, (y0 + y) * w + x0 + width), y * width);
+  return { pixels, width, height };
+}
+
+/**
+ * The part of prepareDigit after the ink is cut out: fit it in 20 x 20 keeping its aspect ratio, bring its
+ * strokes into MNIST's widths, and centre it by mass in 28 x 28.
+ */
+function placeCrop({
+  pixels: crop,
+  width: bw,
+  height: bh,
+}: {
+  pixels: Float32Array;
+  width: number;
+  height: number;
+}): Float32Array {
   const scale = 20 / Math.max(bw, bh);
   const tw = Math.max(1, Math.min(20, Math.round(bw * scale)));
   const th = Math.max(1, Math.min(20, Math.round(bh * scale)));
@@ -371,20 +377,9 @@ export function squareDigit(image: Float32Array, width: number, height: number):
       `squareDigit: expected ${width} x ${height} = ${width * height} pixels; received ${image.length}. Pass the image width and height.`,
     );
   }
-  let [x0, y0, x1, y1] = [width, height, -1, -1];
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      if (image[y * width + x] > 0.1) {
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
-      }
-  if (x1 < 0) return new Float32Array(784);
-  const bw = x1 - x0 + 1;
-  const bh = y1 - y0 + 1;
-  const crop = new Float32Array(bw * bh);
-  for (let y = 0; y < bh; y++) crop.set(image.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + bw), y * bw);
+  const crop = inkCrop(image, width, height);
+  if (!crop) return new Float32Array(784);
   // A form's reader normalised to 16 x 16 or 32 x 32; 20 is MNIST's box, so nothing is lost twice.
-  return placeDigit(resizeImage(crop, bw, bh, 20, 20), 20, 20) ?? new Float32Array(784);
+  const square = inkCrop(resizeImage(crop.pixels, crop.width, crop.height, 20, 20), 20, 20);
+  return square ? placeCrop(square) : new Float32Array(784);
 }
