@@ -7,6 +7,13 @@ export interface Batch {
   ys: Tensor;
 }
 
+/** One batch as typed arrays: n samples, x [n, ...xShape] and y [n, ...yShape] row-major. */
+export interface HostBatch {
+  n: number;
+  x: Float32Array;
+  y: Float32Array;
+}
+
 /** Options for Dataset.batch. */
 export interface BatchOptions {
   /** Drop the last batch when it is smaller than batchSize. Default false. */
@@ -62,6 +69,17 @@ export class BatchedDataset implements AsyncIterable<Batch> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     const { xShape, yShape } = this.dataset;
+    for await (const b of this.hostBatches()) {
+      yield { xs: tensor(b.x, [b.n, ...xShape], 'float32'), ys: tensor(b.y, [b.n, ...yShape], 'float32') };
+    }
+  }
+
+  /**
+   * The same batches as typed arrays, before they become tensors: what a worker thread makes without a
+   * backend (workerBatches). Each batch's arrays are new, so they can be transferred or kept.
+   */
+  async *hostBatches(): AsyncGenerator<HostBatch> {
+    const { xShape, yShape } = this.dataset;
     const xs = size(xShape);
     const ys = size(yShape);
     let bx = new Float32Array(this.batchSize * xs);
@@ -76,10 +94,6 @@ export class BatchedDataset implements AsyncIterable<Batch> {
           'pass the new shapes: map(fn, { xShape, yShape }).',
       );
     };
-    const emit = (count: number): Batch => ({
-      xs: tensor(count === this.batchSize ? bx : bx.slice(0, count * xs), [count, ...xShape], 'float32'),
-      ys: tensor(count === this.batchSize ? by : by.slice(0, count * ys), [count, ...yShape], 'float32'),
-    });
     for await (const s of this.dataset) {
       check(s);
       bx.set(s.x, n * xs);
@@ -87,13 +101,13 @@ export class BatchedDataset implements AsyncIterable<Batch> {
       n++;
       index++;
       if (n === this.batchSize) {
-        yield emit(n);
+        yield { n, x: bx, y: by };
         // The backend may keep the array it was given (cpu does): never write into it again.
         bx = new Float32Array(this.batchSize * xs);
         by = new Float32Array(this.batchSize * ys);
         n = 0;
       }
     }
-    if (n > 0 && !this.dropRemainder) yield emit(n);
+    if (n > 0 && !this.dropRemainder) yield { n, x: bx.slice(0, n * xs), y: by.slice(0, n * ys) };
   }
 }

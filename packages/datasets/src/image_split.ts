@@ -1,4 +1,4 @@
-import { type Tensor, tensor1d, tensor2d, tensor4d } from '@neurite/core';
+import { NeuriteError, type Tensor, tensor1d, tensor2d, tensor4d } from '@neurite/core';
 import { Dataset } from './dataset.js';
 import { oneHot } from './helpers.js';
 
@@ -32,7 +32,26 @@ export interface ImageSplit {
   dataset(options?: LabelOptions): Dataset;
 }
 
-/** An ImageSplit over pixels already scaled to [0, 1] and labels already checked against `classes`. */
+/**
+ * An ImageSplit over images of your own (or over MNIST's arrays handed to a worker): pixels scaled to
+ * [0, 1], row-major, one label in [0, classes) per image. The arrays are used as they are, not copied.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from '@neurite/core';
+ * import { imageSplit } from '@neurite/datasets';
+ * await useBackend('cpu');
+ * // Two 2 x 2 images: a dark one (class 0) and a bright one (class 1).
+ * const split = imageSplit({
+ *   images: Float32Array.from([0, 0, 0, 0, 1, 1, 1, 1]),
+ *   labels: Uint8Array.from([0, 1]),
+ *   height: 2,
+ *   width: 2,
+ *   classes: 2,
+ * });
+ * console.log(split.count, split.toTensors().y.shape); // 2 [ 2, 2 ]
+ * ```
+ */
 export function imageSplit(a: {
   images: Float32Array;
   labels: Uint8Array;
@@ -42,6 +61,28 @@ export function imageSplit(a: {
 }): ImageSplit {
   const { images, labels, height, width, classes } = a;
   const count = labels.length;
+  const positive = (v: number) => Number.isInteger(v) && v > 0;
+  if (!positive(height) || !positive(width) || !positive(classes) || classes > 256) {
+    throw new NeuriteError(
+      `imageSplit: height and width must be positive integers and classes an integer from 1 to 256. Received: height ${height}, width ${width}, classes ${classes}.`,
+    );
+  }
+  if (
+    !(images instanceof Float32Array) ||
+    !(labels instanceof Uint8Array) ||
+    images.length !== count * height * width
+  ) {
+    throw new NeuriteError(
+      `imageSplit: expected images, a Float32Array of labels.length x ${height} x ${width} = ${count * height * width} pixels, and labels, a Uint8Array. ` +
+        `Received: images ${images instanceof Float32Array ? `of ${images.length} pixels` : 'not a Float32Array'}, labels ${labels instanceof Uint8Array ? `of ${count}` : 'not a Uint8Array'}.`,
+    );
+  }
+  const bad = labels.findIndex((l) => l >= classes);
+  if (bad >= 0) {
+    throw new NeuriteError(
+      `imageSplit: label ${bad} is ${labels[bad]}; labels must be in [0, ${classes}) for ${classes} classes. Pass the right classes, or fix the labels.`,
+    );
+  }
   return {
     count,
     height,
