@@ -6,7 +6,7 @@ import { type Callback, type History, loadModel, type Model, progressReporter } 
 import { getOptimizer } from '@neurite/optimizers';
 import { writeLayerPngs, writeReport } from '@neurite/viz/node';
 import { int, num, parse } from '../args.js';
-import { augmentedBatches, heldOutBatches } from '../augment.js';
+import { augmentedInWorker, heldOutBatches } from '../augment.js';
 import { startBackend } from '../backend.js';
 import { type Calibration, calibrate } from '../calibration.js';
 import {
@@ -306,7 +306,6 @@ export async function train(argv: string[]): Promise<number> {
     print(`backend: ${info.name} (${info.reason})${workers > 1 ? `, ${workers} training threads` : ''}`);
     const t0 = performance.now();
     const data = await loadImages(s.dataset ?? 'mnist', s.limit, { deskew: s.deskew });
-    const { x, y } = data.train.toTensors();
     print(
       `data: ${datasetTitle(s.dataset ?? 'mnist')}, ${data.train.count} training and ${data.test.count} test images (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
@@ -366,19 +365,31 @@ export async function train(argv: string[]): Promise<number> {
     ];
     const t1 = performance.now();
     const common = { epochs: s.epochs, seed: s.seed, workers, callbacks, signal: controller.signal, resume: true };
-    const h = s.augment
-      ? await model.fit(
-          augmentedBatches(data.train, s, () => epochNow),
-          {
-            ...common,
-            validationData: s.validationSplit > 0 ? heldOutBatches(data.train, s) : undefined,
-          },
-        )
-      : await model.fit(x, y, {
+    let h: History;
+    if (s.augment) {
+      // Augmented in a worker thread, ahead of the steps; the same batches as on this thread.
+      const batches = augmentedInWorker(data.train, s, () => epochNow);
+      try {
+        h = await model.fit(batches, {
+          ...common,
+          validationData: s.validationSplit > 0 ? heldOutBatches(data.train, s) : undefined,
+        });
+      } finally {
+        await batches.close();
+      }
+    } else {
+      const { x, y } = data.train.toTensors();
+      try {
+        h = await model.fit(x, y, {
           ...common,
           batchSize: s.batchSize,
           validationSplit: s.validationSplit > 0 ? s.validationSplit : undefined,
         });
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
+    }
     if (h.interrupted) {
       await checkpoint();
       const at = model.trainingPosition
