@@ -182,3 +182,40 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   }
   await syncFolder(dirname(path));
 }
+
+/**
+ * Node only. Starts a worker thread (node:worker_threads) that inherits this process's Node flags as far
+ * as a worker can take them. A worker refuses some flags given to it explicitly (V8's and the process's:
+ * `--max-old-space-size`, `--expose-gc`, ...), and inheriting `--input-type` (`node --input-type=module
+ * -e ...`) makes it fail to load any file. So: with no `--input-type`, the worker inherits as Node does;
+ * with one, it gets the other flags, less any the worker refuses. The flags a worker refuses stay the
+ * process's, as for any worker.
+ *
+ * @example
+ * ```ts
+ * import { startWorker } from '@neurite/core/node';
+ * const worker = await startWorker(new URL('data:text/javascript,process.exit(0)'));
+ * const code = await new Promise((resolve) => worker.on('exit', resolve));
+ * console.log(code); // 0
+ * ```
+ */
+export async function startWorker(
+  url: URL,
+  options: import('node:worker_threads').WorkerOptions = {},
+): Promise<import('node:worker_threads').Worker> {
+  const { Worker } = await import('node:worker_threads');
+  const flags = process.execArgv;
+  if (!flags.some((a) => a.startsWith('--input-type'))) return new Worker(url, options);
+  let execArgv = flags.filter((a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type');
+  for (;;) {
+    try {
+      return new Worker(url, { ...options, execArgv });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv.length === 0) throw e;
+      // Node names the flags it refuses: drop those (all of them, if it names none it was given).
+      const refused = execArgv.filter((a) => err.message.includes(a));
+      execArgv = refused.length > 0 ? execArgv.filter((a) => !refused.includes(a)) : [];
+    }
+  }
+}

@@ -2,6 +2,7 @@
 // hands out shards and waits for gradients. The arithmetic of a step is in step.ts.
 import type { Worker } from 'node:worker_threads';
 import { backendInfo, getWasmDir, NeuriteError, type Variable } from '@neurite/core';
+import { startWorker } from '@neurite/core/node';
 import { getLoss } from '@neurite/losses';
 import type { FitModel } from '../contract.js';
 import type { HostBatch, HostPart } from '../step.js';
@@ -144,7 +145,6 @@ export class WorkerPool {
     batch: HostBatch,
     options: { workers: number; workerSetup?: string | URL },
   ): Promise<WorkerPool> {
-    const { Worker } = await import('node:worker_threads');
     const { objective } = model.requireCompiled('fit');
     const json = model.toJSON();
     const byVariable = new Map(model.weights.map((w) => [w.variable, w.path]));
@@ -179,13 +179,16 @@ export class WorkerPool {
         workerSetup,
       });
     }
-    // Workers inherit the process's flags, but `node --input-type=module -e` would make each worker fail.
-    const execArgv = process.execArgv.filter(
-      (a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type',
-    );
-    // Compiled beside this file into dist/parallel/, which the package ships.
+    // Compiled beside this file into dist/parallel/, which the package ships. startWorker passes on the
+    // process's flags as far as a worker takes them (`node --input-type=module -e`, --max-old-space-size).
     const url = new URL('./worker.js', import.meta.url);
-    const workers = inits.map((init) => new Worker(url, { workerData: init, execArgv }));
+    const workers: Worker[] = [];
+    try {
+      for (const init of inits) workers.push(await startWorker(url, { workerData: init }));
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw e;
+    }
     const pool = new WorkerPool(workers, inits, shards);
     try {
       await pool.ready();
