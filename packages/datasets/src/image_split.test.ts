@@ -34,11 +34,18 @@ describe('imageSplit checks what it is given', () => {
       'imageSplit: expected images, a Float32Array of labels.length x 2 x 2 = 8 pixels, and labels, a Uint8Array. Received: images of 7 pixels, labels of 2.',
     );
     expect(() => imageSplit({ ...two(), labels: Uint8Array.from([0, 2]) })).toThrow(
-      'imageSplit: label 1 is 2; labels must be in [0, 2) for 2 classes.',
+      'imageSplit: the label at index 1 is 2; labels must be in [0, 2) for 2 classes.',
     );
     expect(() => imageSplit({ ...two(), width: 0 })).toThrow(
       'imageSplit: height and width must be positive integers and classes an integer from 1 to 256. Received: height 2, width 0, classes 2.',
     );
     expect(() => imageSplit({ ...two(), labels: [0, 1] as unknown as Uint8Array })).toThrow('labels not a Uint8Array');
+    expect(() => imageSplit({ ...two(), labels: undefined as unknown as Uint8Array })).toThrow(
+      'labels not a Uint8Array',
+    );
+    expect(() => imageSplit({ ...two(), height: '2' as unknown as number })).toThrow('Received: height "2", width 2');
+    expect(() => imageSplit(null as never)).toThrow(
+      'imageSplit: expected { images, labels, height, width, classes }. Received: null.',
+    );
   });
 });

@@ -59,14 +59,20 @@ export function imageSplit(a: {
   width: number;
   classes: number;
 }): ImageSplit {
-  const { images, labels, height, width, classes } = a;
-  const count = labels.length;
-  const positive = (v: number) => Number.isInteger(v) && v > 0;
-  if (!positive(height) || !positive(width) || !positive(classes) || classes > 256) {
+  if (typeof a !== 'object' || a === null) {
     throw new NeuriteError(
-      `imageSplit: height and width must be positive integers and classes an integer from 1 to 256. Received: height ${height}, width ${width}, classes ${classes}.`,
+      `imageSplit: expected { images, labels, height, width, classes }. Received: ${a === null ? 'null' : typeof a}.`,
     );
   }
+  const { images, labels, height, width, classes } = a;
+  const positive = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  if (!positive(height) || !positive(width) || !positive(classes) || classes > 256) {
+    const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+    throw new NeuriteError(
+      `imageSplit: height and width must be positive integers and classes an integer from 1 to 256. Received: height ${shown(height)}, width ${shown(width)}, classes ${shown(classes)}.`,
+    );
+  }
+  const count = labels instanceof Uint8Array ? labels.length : 0;
   if (
     !(images instanceof Float32Array) ||
     !(labels instanceof Uint8Array) ||
@@ -80,7 +86,7 @@ export function imageSplit(a: {
   const bad = labels.findIndex((l) => l >= classes);
   if (bad >= 0) {
     throw new NeuriteError(
-      `imageSplit: label ${bad} is ${labels[bad]}; labels must be in [0, ${classes}) for ${classes} classes. Pass the right classes, or fix the labels.`,
+      `imageSplit: the label at index ${bad} is ${labels[bad]}; labels must be in [0, ${classes}) for ${classes} classes. Pass the right classes, or fix the labels.`,
     );
   }
   return {

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { liveTensors } from '@neurite/core';
 import { describeBackends } from '@neurite/core/testing';
@@ -153,12 +156,78 @@ describe('workerBatches: bad modules, failing pipelines, misuse', () => {
     expect(() => workerBatches(fixture('pipeline.mjs'), { count: -1 })).toThrow(
       'workerBatches: count must be a whole number of batches. Received: -1.',
     );
+    expect(() => workerBatches(fixture('pipeline.mjs'), { prefetch: '4' as unknown as number })).toThrow(
+      'Received: "4".',
+    );
+    expect(() => workerBatches(fixture('pipeline.mjs'), { background: 'no' as unknown as boolean })).toThrow(
+      'workerBatches: background must be true or false. Received: "no".',
+    );
   });
 
-  it('refuses a relative module path, and iterating once closed', async () => {
-    await fails(
-      workerBatches('./pipeline.mjs'),
-      'workerBatches: module must be a URL or an absolute path. Received: "./pipeline.mjs".',
+  it('says where a module does not parse, and what a hand-made pipeline got wrong in a batch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-wb-'));
+    const broken = join(dir, 'broken.mjs');
+    writeFileSync(broken, '// line 1\nexport default function pipeline(args) {\n  return args..batch(4);\n}\n');
+    try {
+      const source = workerBatches(broken, { iteration: () => 0 });
+      await fails(
+        source,
+        /failed in its worker: Unexpected token '\.'\. To see where, run: node --check \/.*broken\.mjs$/,
+      );
+      await source.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const bad = workerBatches(fixture('bad-batches.mjs'));
+    try {
+      await fails(
+        bad,
+        'failed in its worker: batch 1 has n 5, x 3 values and y 5 values; expected n >= 1, and Float32Arrays of n x 3 and n x 1 values (xShape [3], yShape []).',
+      );
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it('serves only the newest iteration: an older one still open ends with an error, never a hang', async () => {
+    const source = workerBatches(fixture('pipeline.mjs'), { args: data(), iteration: () => 0, prefetch: 1 });
+    try {
+      const [older, newer] = await Promise.allSettled([read(source), read(source)]);
+      expect(older.status).toBe('rejected');
+      expect(String((older as PromiseRejectedResult).reason)).toContain(
+        'workerBatches: a newer iteration of this source started before this one ended, and only the newest is served.',
+      );
+      expect(newer.status).toBe('fulfilled');
+      // An iterator made, then superseded before it was read, fails at once; the source goes on serving.
+      const early = source[Symbol.asyncIterator]();
+      expect((await read(source)).x.length).toBe(5);
+      await expect(early.next()).rejects.toThrow('a newer iteration of this source started');
+      expect(await read(source)).toEqual(await read(pipeline(data(), 0)));
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('ends, at close(), an iteration in progress and one made before, and starts no thread after', async () => {
+    const source = workerBatches(fixture('pipeline.mjs'), { args: data(), iteration: () => 0 });
+    const running = source[Symbol.asyncIterator]();
+    const first = await running.next();
+    (first.value as Batch).xs.dispose();
+    (first.value as Batch).ys.dispose();
+    await source.close();
+    await expect(running.next()).rejects.toThrow('workerBatches: the source was closed during an iteration.');
+    const unstarted = workerBatches(fixture('pipeline.mjs'), { args: data(), iteration: () => 0 });
+    const made = unstarted[Symbol.asyncIterator]();
+    await unstarted.close();
+    await expect(made.next()).rejects.toThrow('workerBatches: the source was closed during an iteration.');
+  });
+
+  it('refuses a relative module path or a web URL when made, and iterating once closed', async () => {
+    expect(() => workerBatches('./pipeline.mjs')).toThrow(
+      'workerBatches: module must be a file: or data: URL, or an absolute path. Received: "./pipeline.mjs" (a relative path).',
+    );
+    expect(() => workerBatches(new URL('https://example.com/pipeline.mjs'))).toThrow(
+      '(a https: URL, which a worker thread cannot import)',
     );
     const source = workerBatches(fixture('pipeline.mjs'), { args: data(), iteration: () => 0 });
     await read(source);
@@ -190,7 +259,9 @@ describe('workerBatches: bad modules, failing pipelines, misuse', () => {
       const it = source[Symbol.asyncIterator]();
       await it.next();
       console.log(n);`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    // With flags a worker refuses when they are handed to it (V8's): the worker still starts.
+    const flags = ['--max-old-space-size=2048', '--stack-size=2000', '--input-type=module', '-e', script];
+    const r = spawnSync(process.execPath, flags, {
       cwd: pkgDir,
       encoding: 'utf8',
       timeout: 30_000,

@@ -5,6 +5,7 @@
 // The worker script is internal/batch_worker.ts.
 import type { Worker } from 'node:worker_threads';
 import { NeuriteError, tensor } from '@neurite/core';
+import { startWorker } from '@neurite/core/node';
 import type { Batch } from './batched.js';
 import type { FromWorker, ToWorker, WorkerBatchesInit } from './internal/batch_protocol.js';
 
@@ -77,7 +78,15 @@ export function workerBatches(module: string | URL, options: WorkerBatchesOption
 interface Pending {
   messages: FromWorker[];
   wake?: (() => void) | undefined;
+  /** Why this iteration can go no further (a newer one started, the source closed). */
+  ended?: Error | undefined;
 }
+
+const superseded = () =>
+  new NeuriteError(
+    'workerBatches: a newer iteration of this source started before this one ended, and only the newest is served. ' +
+      'Iterate it once at a time (as fit does, epoch by epoch), or make a source per consumer.',
+  );
 
 /** What workerBatches returns: an async iterable of { xs, ys } batches, and close(). */
 export class WorkerBatches implements AsyncIterable<Batch> {
@@ -88,19 +97,30 @@ export class WorkerBatches implements AsyncIterable<Batch> {
   private readonly jobs = new Map<number, Pending>();
   private readonly prefetch: number;
   private closed = false;
+  /** Consumers waiting on the worker: it keeps the process alive while there is one. */
+  private waiting = 0;
 
   constructor(
     private readonly module: string | URL,
     private readonly options: WorkerBatchesOptions,
   ) {
-    const { prefetch = 4, count } = options;
-    if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > MAX_PREFETCH) {
+    const { prefetch = 4, count, background = true } = options;
+    const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+    if (typeof prefetch !== 'number' || !Number.isInteger(prefetch) || prefetch < 1 || prefetch > MAX_PREFETCH) {
       throw new NeuriteError(
-        `workerBatches: prefetch must be an integer from 1 to ${MAX_PREFETCH} (batches made ahead). Received: ${String(prefetch)}.`,
+        `workerBatches: prefetch must be an integer from 1 to ${MAX_PREFETCH} (batches made ahead). Received: ${shown(prefetch)}.`,
       );
     }
-    if (count !== undefined && !(Number.isSafeInteger(count) && count >= 0)) {
-      throw new NeuriteError(`workerBatches: count must be a whole number of batches. Received: ${String(count)}.`);
+    if (count !== undefined && !(typeof count === 'number' && Number.isSafeInteger(count) && count >= 0)) {
+      throw new NeuriteError(`workerBatches: count must be a whole number of batches. Received: ${shown(count)}.`);
+    }
+    if (typeof background !== 'boolean') {
+      throw new NeuriteError(`workerBatches: background must be true or false. Received: ${shown(background)}.`);
+    }
+    if (options.iteration !== undefined && typeof options.iteration !== 'function') {
+      throw new NeuriteError(
+        `workerBatches: iteration must be a function called as each iteration starts, e.g. () => epoch. Received: ${shown(options.iteration)}.`,
+      );
     }
     const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
     if (!node) {
@@ -108,6 +128,7 @@ export class WorkerBatches implements AsyncIterable<Batch> {
         "workerBatches needs Node's worker_threads; this runtime has none (a browser?). Iterate the pipeline's BatchedDataset on this thread instead.",
       );
     }
+    checkModule(module);
     this.prefetch = prefetch;
     this.count = count;
   }
@@ -115,29 +136,47 @@ export class WorkerBatches implements AsyncIterable<Batch> {
   /** Starts an iteration (reading `iteration()` now, as fit starts an epoch) and returns its batches. */
   [Symbol.asyncIterator](): AsyncIterator<Batch> {
     if (this.closed) throw new NeuriteError('workerBatches: the source is closed; make a new one to iterate again.');
-    const id = ++this.iterations;
     const iteration = this.options.iteration?.();
-    // Only the newest iteration is served: an older one still open is stopped.
-    for (const old of this.jobs.keys()) this.stop(old);
+    const id = ++this.iterations;
+    // Only the newest iteration is served: an older one still open ends, with an error, and is stopped.
+    for (const [old, p] of this.jobs) {
+      p.ended ??= superseded();
+      p.wake?.();
+      this.stop(old);
+    }
     const pending: Pending = { messages: [] };
     this.jobs.set(id, pending);
     return this.batches(id, iteration, pending);
   }
 
-  /** Stops the worker thread (an iteration in progress ends with an error). */
+  /** Stops the worker thread; an iteration in progress, or one started before, ends with an error. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const p of this.jobs.values()) {
+      p.ended ??= new NeuriteError('workerBatches: the source was closed during an iteration.');
+      p.wake?.();
+    }
+    this.jobs.clear();
     const worker = this.worker;
     this.worker = undefined;
     if (!worker) return;
-    this.fail(new NeuriteError('workerBatches: the source was closed during an iteration.'));
+    this.failure ??= new NeuriteError('workerBatches: the source is closed; make a new one to iterate again.');
     await (await worker.catch(() => undefined))?.terminate();
   }
 
   private async *batches(id: number, iteration: unknown, pending: Pending): AsyncGenerator<Batch> {
-    const worker = await this.start();
-    this.post(worker, { type: 'start', id, iteration, prefetch: this.prefetch });
     try {
+      if (pending.ended) throw pending.ended;
+      const worker = await this.start();
+      // Superseded or closed while the worker started: it must never hear of this iteration.
+      if (pending.ended) throw pending.ended;
+      try {
+        this.post(worker, { type: 'start', id, iteration, prefetch: this.prefetch });
+      } catch (e) {
+        throw new NeuriteError(
+          `workerBatches: iteration() must return what a worker can receive (numbers, strings, plain objects, arrays). ${(e as Error).message}`,
+        );
+      }
       for (;;) {
         const m = await this.next(pending, worker);
         if (m.type === 'end') return;
@@ -166,19 +205,20 @@ export class WorkerBatches implements AsyncIterable<Batch> {
     if (!this.failure) worker.postMessage(m);
   }
 
-  /** The iteration's next message. The worker keeps the process alive only while this waits on it. */
+  /** The iteration's next message. The worker keeps the process alive only while a consumer waits on it. */
   private async next(pending: Pending, worker: Worker): Promise<FromWorker> {
     for (;;) {
+      if (pending.ended) throw pending.ended;
+      if (this.failure) throw this.failure;
       const m = pending.messages.shift();
       if (m) return m;
-      if (this.failure) throw this.failure;
-      worker.ref();
+      if (this.waiting++ === 0) worker.ref();
       try {
         await new Promise<void>((resolve) => {
           pending.wake = resolve;
         });
       } finally {
-        worker.unref();
+        if (--this.waiting === 0) worker.unref();
         pending.wake = undefined;
       }
     }
@@ -190,24 +230,24 @@ export class WorkerBatches implements AsyncIterable<Batch> {
   }
 
   private start(): Promise<Worker> {
+    if (this.closed)
+      return Promise.reject(new NeuriteError('workerBatches: the source is closed; make a new one to iterate again.'));
     this.worker ??= (async () => {
-      const { Worker } = await import('node:worker_threads');
       const init: WorkerBatchesInit = {
         module: await moduleUrl(this.module),
         args: this.options.args,
         background: this.options.background ?? true,
       };
-      // Compiled beside this file into dist/internal/, which the package ships.
-      // Workers inherit the process's flags, but `node --input-type=module -e` would make the worker fail.
-      const execArgv = process.execArgv.filter(
-        (a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type',
-      );
       let worker: Worker;
       try {
-        worker = new Worker(new URL('./internal/batch_worker.js', import.meta.url), { workerData: init, execArgv });
+        // Compiled beside this file into dist/internal/, which the package ships.
+        worker = await startWorker(new URL('./internal/batch_worker.js', import.meta.url), { workerData: init });
       } catch (e) {
+        const err = e as Error;
         throw new NeuriteError(
-          `workerBatches: args must be what a worker can receive (numbers, strings, plain objects, arrays, typed arrays): ${(e as Error).message}`,
+          err.name === 'DataCloneError'
+            ? `workerBatches: args must be what a worker can receive (numbers, strings, plain objects, arrays, typed arrays): ${err.message}`
+            : `workerBatches: could not start its worker thread: ${err.message}`,
         );
       }
       worker.unref();
@@ -217,8 +257,9 @@ export class WorkerBatches implements AsyncIterable<Batch> {
         p.messages.push(m);
         p.wake?.();
       });
-      worker.on('error', (e) => {
-        this.fail(new NeuriteError(`workerBatches: the worker for ${String(this.module)} failed: ${e.message}`));
+      worker.on('error', (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        this.fail(new NeuriteError(`workerBatches: the worker for ${String(this.module)} failed: ${message}`));
       });
       worker.on('exit', (code) => {
         if (!this.closed)
@@ -230,14 +271,23 @@ export class WorkerBatches implements AsyncIterable<Batch> {
   }
 }
 
-/** A module for the worker to import: a URL as given, or an absolute path made a file URL. */
+const MODULE_HELP = "Pass a file: URL or an absolute path, e.g. new URL('./pipeline.js', import.meta.url).";
+
+/** A module the worker can import: a file: or data: URL, or an absolute path. Checked before any thread starts. */
+function checkModule(spec: string | URL): void {
+  const s = String(spec);
+  if (/^(file|data):/.test(s) || s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\')) return;
+  const what = /^[a-z][a-z0-9+.-]*:/i.test(s)
+    ? `a ${s.split(':')[0]}: URL, which a worker thread cannot import`
+    : 'a relative path';
+  throw new NeuriteError(
+    `workerBatches: module must be a file: or data: URL, or an absolute path. Received: ${JSON.stringify(s)} (${what}). ${MODULE_HELP}`,
+  );
+}
+
+/** The module as a URL for the worker's import(): a URL as given, or an absolute path made a file URL. */
 async function moduleUrl(spec: string | URL): Promise<string> {
   const s = String(spec);
   if (/^(file|data):/.test(s)) return s;
-  const { isAbsolute } = await import('node:path');
-  if (isAbsolute(s)) return (await import('node:url')).pathToFileURL(s).href;
-  throw new NeuriteError(
-    `workerBatches: module must be a URL or an absolute path. Received: ${JSON.stringify(s)}. ` +
-      "Pass e.g. new URL('./pipeline.js', import.meta.url).",
-  );
+  return (await import('node:url')).pathToFileURL(s).href;
 }

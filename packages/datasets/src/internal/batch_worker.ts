@@ -2,6 +2,7 @@
 // asked for, builds the pipeline and sends its batches back as transferred typed arrays, never more
 // than its credits ahead of the consumer. Started by worker_batches.ts; never imported by anything else.
 import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HostBatch } from '../batched.js';
 import type { FromWorker, ToWorker, WorkerBatchesInit } from './batch_protocol.js';
@@ -38,6 +39,25 @@ let queue: Promise<void> = Promise.resolve();
 const owned = (a: Float32Array): Float32Array =>
   a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
 
+/** What went wrong, and where in the caller's module: its first line in the stack, if any (a syntax error's, a map's). */
+function messageOf(e: unknown): string {
+  if (!(e instanceof Error)) {
+    let shown: string;
+    try {
+      shown = JSON.stringify(e) ?? String(e);
+    } catch {
+      shown = String(e);
+    }
+    return `it threw ${shown}, not an Error`;
+  }
+  const file = init.module.startsWith('file:') ? init.module : undefined;
+  const at = file && e.stack?.split('\n').find((line) => line.includes(file) && !e.message.includes(line.trim()));
+  if (at) return `${e.message} (${at.trim()})`;
+  // Node's stack for a module that does not parse names no line: `node --check` does.
+  if (e instanceof SyntaxError && file) return `${e.message}. To see where, run: node --check ${fileURLToPath(file)}`;
+  return e.message;
+}
+
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
 async function run(job: Job): Promise<void> {
@@ -50,12 +70,39 @@ async function run(job: Job): Promise<void> {
     }
     const pipeline = (await mod.default(init.args, job.iteration)) as Pipeline;
     if (typeof pipeline?.hostBatches !== 'function' || !pipeline.dataset) {
+      const hint =
+        typeof (pipeline as { batch?: unknown })?.batch === 'function' ? ': a Dataset; call .batch(n) on it' : '';
       throw new Error(
-        `its default export must return a BatchedDataset (a Dataset's batch(n)); it returned ${describe(pipeline)}.`,
+        `its default export must return a BatchedDataset (a Dataset's batch(n)); it returned ${describe(pipeline)}${hint}.`,
       );
     }
     const { xShape, yShape } = pipeline.dataset;
+    const shape = (s: unknown): number[] => {
+      if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0)) {
+        throw new Error(`its pipeline's dataset has xShape/yShape ${JSON.stringify(s)}; expected arrays of sizes.`);
+      }
+      return s;
+    };
+    const [xSize, ySize] = [shape(xShape), shape(yShape)].map((s) => s.reduce((a, b) => a * b, 1));
+    let index = 0;
     for await (const b of pipeline.hostBatches()) {
+      // What the main thread makes tensors of: checked here, where the pipeline is, with its numbers.
+      const ok =
+        Number.isInteger(b?.n) &&
+        b.n > 0 &&
+        b.x instanceof Float32Array &&
+        b.y instanceof Float32Array &&
+        b.x.length === b.n * xSize &&
+        b.y.length === b.n * ySize;
+      if (!ok) {
+        const len = (a: unknown) => (a instanceof Float32Array ? `${a.length} values` : `a ${describe(a)}`);
+        throw new Error(
+          `batch ${index} has n ${String(b?.n)}, x ${len(b?.x)} and y ${len(b?.y)}; expected n >= 1, and Float32Arrays of ` +
+            `n x ${xSize} and n x ${ySize} values (xShape [${xShape.join(', ')}], yShape [${yShape.join(', ')}]). ` +
+            '(An array already sent, and so detached, has 0 values: hostBatches must yield new arrays.)',
+        );
+      }
+      index++;
       while (job.credits === 0 && !job.stopped) {
         await new Promise<void>((resolve) => {
           job.wake = resolve;
@@ -72,7 +119,7 @@ async function run(job: Job): Promise<void> {
     }
     post({ type: 'end', id: job.id });
   } catch (e) {
-    post({ type: 'error', id: job.id, message: e instanceof Error ? e.message : String(e) });
+    post({ type: 'error', id: job.id, message: messageOf(e) });
   } finally {
     jobs.delete(job.id);
   }
