@@ -51,6 +51,12 @@ describe('bench robust', () => {
     const corners = [0, 83, 83 * 84, 84 * 84 - 1].map((i) => shadow.data[4 * i]);
     expect(Math.max(...corners) - Math.min(...corners)).toBeGreaterThan(60);
     expect(degrade('resolution 10 px', digit(0), createRng(1)).width).toBe(10);
+    // The page on a table: a dark frame around the page, which prepareDigit reads as the page alone.
+    const table = degrade('page on a table', digit(7), createRng(1));
+    expect(table.data[0]).toBeLessThan(0.4 * 255);
+    expect(Array.from(prepareDigit(table))).toEqual(
+      Array.from(prepareDigit(degrade('dark on paper', digit(7), createRng(1)))),
+    );
   });
 
   it('fills a glyph-like path with the nonzero rule: a square with a hole', () => {

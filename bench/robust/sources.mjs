@@ -131,6 +131,7 @@ export const DEGRADATIONS = [
   'small, off centre',
   'specks',
   'stretched to 16 px',
+  'page on a table',
 ];
 
 /** MNIST test digits 0-999 under each degradation (a fixed seed per degradation). */
@@ -235,6 +236,19 @@ export function degrade(variant, digit, rng) {
       const box = new Float32Array(w * h);
       for (let y = 0; y < h; y++) box.set(digit.subarray((y0 + y) * 28 + x0, (y0 + y) * 28 + x0 + w), y * w);
       return toRgba(resizeImage(box, w, h, 16, 16), 16, 16, { paper: 1, inkLevel: 0 });
+    }
+    case 'page on a table': {
+      // The photo of the page inside a wider shot: 8 px of dark table all round, its edge a pixel of blur.
+      const table = rng.uniform(0.05, 0.35);
+      const bg = new Float32Array(100 * 100);
+      const ink = new Float32Array(100 * 100);
+      for (let y = 0; y < 100; y++)
+        for (let x = 0; x < 100; x++) {
+          const d = Math.min(x, y, 99 - x, 99 - y);
+          bg[y * 100 + x] = d < 7 ? table + 0.02 * normal() : d === 7 ? (table + 0.95) / 2 : 0.95;
+          if (d >= 8) ink[y * 100 + x] = big[(y - 8) * 84 + x - 8];
+        }
+      return toRgba(ink, 100, 100, { background: bg, inkLevel: 0.1 });
     }
     default:
       throw new Error(`unknown degradation ${variant}`);

@@ -109,6 +109,56 @@ describe('prepareDigit on pictures from cameras and scanners', () => {
     expect(diff(specks)).toBeLessThan(0.05);
   });
 
+  it("reads a page inside a frame (a table around it, a scan's margin) as the page alone", () => {
+    // A frame `depth` pixels deep of one shade all round, with a ring of blur between it and the page.
+    const framed = (img: ReturnType<typeof ring>, depth: number, shade: number) => {
+      const out = { ...img, data: Uint8Array.from(img.data) };
+      for (let y = 0; y < img.height; y++)
+        for (let x = 0; x < img.width; x++) {
+          const d = Math.min(x, y, img.width - 1 - x, img.height - 1 - y);
+          const i = (y * img.width + x) * 4;
+          if (d <= depth) out.data.fill(d < depth ? shade : Math.round((shade + img.data[i]) / 2), i, i + 3);
+        }
+      return out;
+    };
+    for (const [depth, shade] of [
+      [1, 0],
+      [4, 70],
+      [12, 30],
+    ]) {
+      // Judged from its outer border, the page would be the ink: a 0 read as a filled box.
+      expect(
+        diff(
+          prepareDigit(
+            framed(
+              ring(100, 100, () => 245, 20),
+              depth,
+              shade,
+            ),
+          ),
+        ),
+      ).toBe(0);
+    }
+    // A white mat around a dark picture of a light digit.
+    const dark = ring(100, 100, () => 10, 235);
+    expect(diff(prepareDigit(framed(dark, 5, 250)))).toBe(diff(prepareDigit(dark)));
+  });
+
+  it('never takes a digit that touches the border for a frame', () => {
+    // A 7 cropped tight: its bar is the whole top row, its stem reaches the bottom.
+    const seven = canvas(60, 80, 255, 0, [0, 0, 60, 8]);
+    for (let y = 8; y < 80; y++) {
+      const x = Math.round(52 - (y - 8) * 0.4);
+      seven.data.fill(0, (y * 60 + x - 4) * 4, (y * 60 + x + 4) * 4);
+      for (let k = x - 4; k < x + 4; k++) seven.data[(y * 60 + k) * 4 + 3] = 255;
+    }
+    const p = prepareDigit(seven);
+    // The bar is still there: the digit's top row is inked across 12 of its 15 columns or more, not a lone stem.
+    const first = Math.floor(p.findIndex((v) => v > 0.5) / 28);
+    const bar = p.subarray(first * 28, first * 28 + 28).filter((v) => v > 0.5);
+    expect(bar.length).toBeGreaterThanOrEqual(12);
+  });
+
   it('refuses two digits side by side, and keeps a digit in two strokes', () => {
     const two = ring(200, 100, () => 245, 20);
     // A second ring: copy the left half's ring to the right.

@@ -26,14 +26,56 @@ function quantile(values: Float32Array | number[], q: number): number {
 }
 
 /**
+ * A frame around the paper (a photo of a white page on a dark table, a scan's dark margin, a white mat
+ * around a dark picture): the outermost rings of pixels all one even shade, and further in, a ring of the
+ * opposite polarity. Judged from the outer border, the frame would be the paper and the paper ink. When
+ * one is found, its rings (and up to two rings of blur between it and the paper) are painted the paper's
+ * shade, in place, so that everything after sees the page alone. Only for images 24 pixels or more a
+ * side, and a frame at most a sixth of the shorter side deep; a digit touching the border makes the outer
+ * ring uneven, so it is never taken for a frame.
+ */
+function paintFrame(grey: Float32Array, w: number, h: number): void {
+  if (Math.min(w, h) < 24) return;
+  const deepest = Math.floor(Math.min(w, h) / 6);
+  const ring = (d: number): number[] => {
+    const values: number[] = [];
+    for (let x = d; x < w - d; x++) values.push(grey[d * w + x], grey[(h - 1 - d) * w + x]);
+    for (let y = d + 1; y < h - 1 - d; y++) values.push(grey[y * w + d], grey[y * w + w - 1 - d]);
+    return values;
+  };
+  const even = (v: number[]) => quantile(v, 0.9) - quantile(v, 0.1) < 0.2;
+  const outer = ring(0);
+  if (!even(outer)) return;
+  const frame = quantile(outer, 0.5);
+  let depth = 0; // rings of the frame itself
+  while (depth + 1 <= deepest) {
+    const r = ring(depth + 1);
+    if (!even(r) || Math.abs(quantile(r, 0.5) - frame) > 0.15) break;
+    depth++;
+  }
+  // The paper: within two rings past the frame, a ring whose shade is of the other polarity, far from the
+  // frame's, and the same in the ring inside it (a ring of blur is halfway, and the next one is not).
+  for (let d = depth + 1; d <= Math.min(deepest, depth + 3); d++) {
+    const paper = quantile(ring(d), 0.5);
+    if (Math.abs(paper - frame) <= 0.35 || paper > 0.5 === frame > 0.5) continue;
+    if (Math.abs(quantile(ring(d + 1), 0.5) - paper) > 0.1) continue;
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) if (Math.min(x, y, w - 1 - x, h - 1 - y) < d) grey[y * w + x] = paper;
+    return;
+  }
+}
+
+/**
  * Ink in [0, 1] per pixel (1 = the darkest or lightest stroke), whatever the polarity, the paper's shade,
- * the contrast and the lighting. The paper's polarity comes from the border; its level is estimated
+ * the contrast and the lighting. The paper's polarity comes from the border (inside a frame, if the
+ * picture has one: paintFrame); its level is estimated
  * locally, on a grid of cells, so a shadow across a photo is paper and not ink. Background noise below a
  * quarter of the ink's strength is cleared.
  */
 export function inkOf(img: RgbaPixels): Float32Array {
   const { width: w, height: h } = img;
   const grey = greyOf(img);
+  paintFrame(grey, w, h);
   const border: number[] = [];
   for (let x = 0; x < w; x++) border.push(grey[x], grey[(h - 1) * w + x]);
   for (let y = 0; y < h; y++) border.push(grey[y * w], grey[y * w + w - 1]);
@@ -245,7 +287,8 @@ function normalizeStroke(box: Float32Array, w: number, h: number): Float32Array 
 
 /**
  * Prepares a drawn, scanned or photographed digit the way MNIST's digits were prepared: find the ink
- * (whatever the paper's shade, the lighting and the polarity), drop specks away from the digit, crop to
+ * (whatever the paper's shade, the lighting and the polarity, and inside a frame of table or margin
+ * around the page), drop specks away from the digit, crop to
  * the ink, scale it to fit a 20 x 20 box (keeping its aspect ratio; area-averaged when it shrinks, bilinear
  * when it grows), bring its strokes into MNIST's range of widths (1.5 to 3 pixels), and place it in 28 x 28 so that its centre of mass is the centre. Returns 784 values in
  * [0, 1], light ink on dark, ready for a model trained on MNIST. Throws a NeuriteError when the image has
