@@ -144,6 +144,19 @@ describe('prepareDigit on pictures from cameras and scanners', () => {
     expect(diff(prepareDigit(framed(dark, 5, 250)))).toBe(diff(prepareDigit(dark)));
   });
 
+  it('never takes a box printed round a digit on a form for a frame', () => {
+    // A 0 inside a box line 3 px thick, 6 px in from the picture's edge: white inside and out.
+    const boxed = ring(100, 100, () => 255, 20);
+    for (let y = 0; y < 100; y++)
+      for (let x = 0; x < 100; x++) {
+        const d = Math.min(x, y, 99 - x, 99 - y);
+        if (d >= 6 && d < 9) boxed.data.fill(20, (y * 100 + x) * 4, (y * 100 + x) * 4 + 3);
+      }
+    // Read as a frame, the white margin would become the paper's shade and the page inside ink.
+    const p = prepareDigit(boxed);
+    expect(p[14 * 28 + 14]).toBe(0);
+  });
+
   it('never takes a digit that touches the border for a frame', () => {
     // A 7 cropped tight: its bar is the whole top row, its stem reaches the bottom.
     const seven = canvas(60, 80, 255, 0, [0, 0, 60, 8]);

@@ -32,7 +32,8 @@ function quantile(values: Float32Array | number[], q: number): number {
  * one is found, its rings (and up to two rings of blur between it and the paper) are painted the paper's
  * shade, in place, so that everything after sees the page alone. Only for images 24 pixels or more a
  * side, and a frame at most a sixth of the shorter side deep; a digit touching the border makes the outer
- * ring uneven, so it is never taken for a frame.
+ * ring uneven, so it is never taken for a frame, and a box printed round a digit is a band with the same
+ * shade inside as outside, so neither is it.
  */
 function paintFrame(grey: Float32Array, w: number, h: number): void {
   if (Math.min(w, h) < 24) return;
@@ -59,6 +60,10 @@ function paintFrame(grey: Float32Array, w: number, h: number): void {
     const paper = quantile(ring(d), 0.5);
     if (Math.abs(paper - frame) <= 0.35 || paper > 0.5 === frame > 0.5) continue;
     if (Math.abs(quantile(ring(d + 1), 0.5) - paper) > 0.1) continue;
+    // And the page is most of what is inside: a box printed round a digit on a form is a band, not a page.
+    const inside: number[] = [];
+    for (let y = d; y < h - d; y++) for (let x = d; x < w - d; x++) inside.push(grey[y * w + x]);
+    if (quantile(inside, 0.5) > 0.5 !== paper > 0.5) return;
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++) if (Math.min(x, y, w - 1 - x, h - 1 - y) < d) grey[y * w + x] = paper;
     return;
