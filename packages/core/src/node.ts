@@ -187,9 +187,9 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
  * Node only. Starts a worker thread (node:worker_threads) that inherits this process's Node flags as far
  * as a worker can take them. A worker refuses some flags given to it explicitly (V8's and the process's:
  * `--max-old-space-size`, `--expose-gc`, ...), and inheriting `--input-type` (`node --input-type=module
- * -e ...`) makes it fail to load any file. So: with no `--input-type`, the worker inherits as Node does;
- * with one, it gets the other flags, less any the worker refuses. The flags a worker refuses stay the
- * process's, as for any worker.
+ * -e ...`) makes it fail to load any file. So: given `options.execArgv`, or with no `--input-type`, the
+ * worker gets those or inherits as Node does; with one, it gets the other flags, less the script (`-e`,
+ * `-p`) and any the worker refuses. The flags a worker refuses stay the process's, as for any worker.
  *
  * @example
  * ```ts
@@ -205,17 +205,25 @@ export async function startWorker(
 ): Promise<import('node:worker_threads').Worker> {
   const { Worker } = await import('node:worker_threads');
   const flags = process.execArgv;
-  if (!flags.some((a) => a.startsWith('--input-type'))) return new Worker(url, options);
-  let execArgv = flags.filter((a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type');
+  // The caller's own execArgv is theirs to choose; so is inheriting, when nothing would break it.
+  if (options.execArgv !== undefined || !flags.some((a) => a.startsWith('--input-type')))
+    return new Worker(url, options);
+  // --input-type, and the script given with -e or -p (the worker runs its own file), with their values.
+  const valued = ['--input-type', '-e', '--eval', '-p', '--print'];
+  let execArgv = flags.filter(
+    (a, i, all) => !valued.some((f) => a === f || a.startsWith(`${f}=`)) && !valued.includes(all[i - 1]),
+  );
   for (;;) {
     try {
       return new Worker(url, { ...options, execArgv });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv.length === 0) throw e;
-      // Node names the flags it refuses: drop those (all of them, if it names none it was given).
-      const refused = execArgv.filter((a) => err.message.includes(a));
-      execArgv = refused.length > 0 ? execArgv.filter((a) => !refused.includes(a)) : [];
+      // Node lists the flags it refuses after the last ': ', comma-separated: drop exactly those (all
+      // of them, if it names none of those it was given).
+      const named = new Set(err.message.slice(err.message.lastIndexOf(': ') + 2).split(', '));
+      const kept = execArgv.filter((a) => !named.has(a));
+      execArgv = kept.length < execArgv.length ? kept : [];
     }
   }
 }

@@ -32,9 +32,12 @@ function quantile(values: Float32Array | number[], q: number): number {
  * one is found, its rings (and up to two rings of blur between it and the paper) are painted the paper's
  * shade, in place, so that everything after sees the page alone. Only for images 24 pixels or more a
  * side, and a frame at most a sixth of the shorter side deep; a digit touching the border makes the outer
- * ring uneven, so it is never taken for a frame, and a box printed round a digit is a band with the same
- * shade inside as outside, so neither is it.
+ * ring uneven, so it is never taken for a frame; nor is a margin round a bold digit cropped close or round
+ * a box printed on a form, since inside such a ring the other shade is far more than a digit's strokes.
  */
+/** The largest share of a framed page's pixels that may be of the other shade (the digit's strokes). */
+const MAX_PAGE_INK = 0.25;
+
 function paintFrame(grey: Float32Array, w: number, h: number): void {
   if (Math.min(w, h) < 24) return;
   const deepest = Math.floor(Math.min(w, h) / 6);
@@ -57,13 +60,21 @@ function paintFrame(grey: Float32Array, w: number, h: number): void {
   // The paper: within two rings past the frame, a ring whose shade is of the other polarity, far from the
   // frame's, and the same in the ring inside it (a ring of blur is halfway, and the next one is not).
   for (let d = depth + 1; d <= Math.min(deepest, depth + 3); d++) {
-    const paper = quantile(ring(d), 0.5);
-    if (Math.abs(paper - frame) <= 0.35 || paper > 0.5 === frame > 0.5) continue;
+    const edge = ring(d);
+    const paper = quantile(edge, 0.5);
+    if (Math.abs(paper - frame) <= 0.35 || paper > 0.5 === frame > 0.5 || !even(edge)) continue;
     if (Math.abs(quantile(ring(d + 1), 0.5) - paper) > 0.1) continue;
-    // And the page is most of what is inside: a box printed round a digit on a form is a band, not a page.
-    const inside: number[] = [];
-    for (let y = d; y < h - d; y++) for (let x = d; x < w - d; x++) inside.push(grey[y * w + x]);
-    if (quantile(inside, 0.5) > 0.5 !== paper > 0.5) return;
+    // And the page is nearly all of what is inside, the digit's strokes a small part of it. A white margin
+    // round a bold digit cropped close (its strokes hug the box) or round a box printed on a form, with
+    // a digit in it, is an even ring too, but inside it the other shade is a large part: not a page.
+    let other = 0;
+    let inside = 0;
+    for (let y = d; y < h - d; y++)
+      for (let x = d; x < w - d; x++) {
+        inside++;
+        if (grey[y * w + x] > 0.5 !== paper > 0.5) other++;
+      }
+    if (other > MAX_PAGE_INK * inside) return;
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++) if (Math.min(x, y, w - 1 - x, h - 1 - y) < d) grey[y * w + x] = paper;
     return;

@@ -54,7 +54,11 @@ function messageOf(e: unknown): string {
   const at = file && e.stack?.split('\n').find((line) => line.includes(file) && !e.message.includes(line.trim()));
   if (at) return `${e.message} (${at.trim()})`;
   // Node's stack for a module that does not parse names no line: `node --check` does.
-  if (e instanceof SyntaxError && file) return `${e.message}. To see where, run: node --check ${fileURLToPath(file)}`;
+  if (e instanceof SyntaxError && file) {
+    const path = fileURLToPath(file);
+    const word = /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+    return `${e.message}. To see where, run: node --check ${word}`;
+  }
   return e.message;
 }
 
