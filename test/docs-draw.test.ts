@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DocsSite, openDocsSite, root, shots, watchedPage } from './docs-harness.js';
+import { type DocsSite, openDocsSite, root, shots, watchedPage, widgetPredicted } from './docs-harness.js';
 
 const W = 'neurite-draw-digit';
 const modelDir = join(root, 'apps', 'docs', 'demo', 'model');
@@ -51,29 +51,6 @@ const ZERO = [
 
 const predictions = (page: Page) => page.$eval(W, (el) => Number((el as HTMLElement).dataset.predictions ?? 0));
 
-/** Waits until the widget has predicted again (after `before` predictions) on `backend`, and returns the digit. */
-async function predicted(page: Page, backend: string, before: number, log: string[]): Promise<string> {
-  await page
-    .waitForFunction(
-      ([sel, b, n]) => {
-        const el = document.querySelector(sel as string) as HTMLElement;
-        return (
-          el.dataset.state === 'done' && el.dataset.backend === b && Number(el.dataset.predictions) > (n as number)
-        );
-      },
-      [W, backend, before],
-      { timeout: 120_000 },
-    )
-    .catch(async (e) => {
-      const state = await page.$eval(
-        W,
-        (el) => `${(el as HTMLElement).dataset.state}: ${el.textContent?.slice(0, 600)}`,
-      );
-      throw new Error(`${(e as Error).message}\n${state}\n${log.join('\n')}`);
-    });
-  return page.$eval(W, (el) => (el as HTMLElement).dataset.digit as string);
-}
-
 /** Clears the pad, draws the strokes with the mouse (or a finger), and returns the digit predicted on `backend`. */
 async function draw(page: Page, strokes: number[][][], backend: string, log: string[], by = 'mouse'): Promise<string> {
   await page.click(`${W} button[name=clear]`);
@@ -104,7 +81,7 @@ async function draw(page: Page, strokes: number[][][], backend: string, log: str
     }
   }
   await cdp?.detach();
-  return predicted(page, backend, before, log);
+  return widgetPredicted(page, backend, before, log);
 }
 
 async function switchTo(page: Page, backend: string): Promise<void> {
@@ -239,7 +216,7 @@ describe('the draw-a-digit page', () => {
     // A backend switch predicts again, the selected unit's panel with it.
     let before = await predictions(page);
     await switchTo(page, 'wasm');
-    expect(await predicted(page, 'wasm', before, log)).toBe('1');
+    expect(await widgetPredicted(page, 'wasm', before, log)).toBe('1');
     const panel = await page.$eval(`${W} .unit`, (el) => ({ ...(el as HTMLElement).dataset }));
     expect([panel.layer, panel.channel, panel.y, panel.x]).toEqual(['pool2', '5', '2', '2']);
     checkPoolPanel(panel);
@@ -249,7 +226,7 @@ describe('the draw-a-digit page', () => {
 
     before = await predictions(page);
     await switchTo(page, 'webgpu');
-    expect(await predicted(page, 'webgpu', before, log)).toBe('7');
+    expect(await widgetPredicted(page, 'webgpu', before, log)).toBe('7');
     expect(await draw(page, ONE, 'webgpu', log)).toBe('1');
     await checkActiveConvUnit(page, 'conv1', 13, 13, 32);
     await checkActiveConvUnit(page, 'conv2', 5, 5, 64);
@@ -293,7 +270,7 @@ describe('the draw-a-digit page', () => {
       return el.dataset.model;
     }, W);
     expect(label).toBe('biased toward 3');
-    expect(await predicted(page, 'cpu', before, log)).toBe('3');
+    expect(await widgetPredicted(page, 'cpu', before, log)).toBe('3');
     expect(await page.textContent(`${W} .model`)).toContain('biased toward 3');
     // A model that cannot read a digit is refused, with the reason on the widget.
     const refused = await page.evaluate(async (sel) => {

@@ -6,14 +6,13 @@
 import { join } from 'node:path';
 import { useBackend } from '@neurite/core';
 import { prepareDigit } from '@neurite/datasets';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deskewOf } from '../apps/mnist-cli/dist/checkpoint.js';
 import { classify } from '../apps/mnist-cli/dist/inference.js';
 import { loadMnistModel } from '../apps/mnist-cli/dist/models.js';
 // @ts-expect-error: an .mjs module of the bench, without types
 import { drawnDigits, drawOnPad, drawStrokes, FORMS, greyToRgba, padGrey } from '../bench/robust/drawn.mjs';
-import { type DocsSite, openDocsSite, root, watchedPage } from './docs-harness.js';
+import { type DocsSite, openDocsSite, root, watchedPage, widgetPredicted } from './docs-harness.js';
 
 const W = 'neurite-draw-digit';
 
@@ -57,7 +56,7 @@ async function readOn(site: DocsSite, backend: string, drawings: Drawing[]): Pro
     const box = await page.locator(`${W} canvas.pad`).boundingBox();
     const before = await page.$eval(W, (el) => Number((el as HTMLElement).dataset.predictions ?? 0));
     await drawStrokes(page, box, drawing.strokes);
-    await done(page, backend, before, log);
+    await widgetPredicted(page, backend, before, log);
     const { digit, text } = await page.$eval(W, (el) => ({
       digit: Number((el as HTMLElement).dataset.digit),
       text: el.querySelector('.prediction')?.textContent ?? '',
@@ -68,28 +67,6 @@ async function readOn(site: DocsSite, backend: string, drawings: Drawing[]): Pro
   expect(errors).toEqual([]);
   await page.close();
   return out;
-}
-
-/** Waits until the widget has predicted after `before` predictions, on `backend`. */
-async function done(page: Page, backend: string, before: number, log: string[]): Promise<void> {
-  await page
-    .waitForFunction(
-      ([sel, b, n]) => {
-        const el = document.querySelector(sel as string) as HTMLElement;
-        return (
-          el.dataset.state === 'done' && el.dataset.backend === b && Number(el.dataset.predictions) > (n as number)
-        );
-      },
-      [W, backend, before],
-      { timeout: 120_000 },
-    )
-    .catch(async (e) => {
-      const state = await page.$eval(
-        W,
-        (el) => `${(el as HTMLElement).dataset.state}: ${el.textContent?.slice(0, 400)}`,
-      );
-      throw new Error(`${(e as Error).message}\n${state}\n${log.join('\n')}`);
-    });
 }
 
 /** The demo model in Node on the pad pixels, as `neurite-mnist predict` reads a picture: digit and probability. */

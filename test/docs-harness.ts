@@ -83,3 +83,31 @@ export async function watchedPage(
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
   return { page, errors, log };
 }
+
+/**
+ * Waits until the page's <neurite-draw-digit> has predicted again (more than `before` predictions) on
+ * `backend`, and returns the digit it shows. On a timeout the error carries the widget's state and text
+ * and the page's console.
+ */
+export async function widgetPredicted(page: Page, backend: string, before: number, log: string[]): Promise<string> {
+  const widget = 'neurite-draw-digit';
+  await page
+    .waitForFunction(
+      ([sel, b, n]) => {
+        const el = document.querySelector(sel as string) as HTMLElement;
+        return (
+          el.dataset.state === 'done' && el.dataset.backend === b && Number(el.dataset.predictions) > (n as number)
+        );
+      },
+      [widget, backend, before],
+      { timeout: 120_000 },
+    )
+    .catch(async (e) => {
+      const state = await page.$eval(
+        widget,
+        (el) => `${(el as HTMLElement).dataset.state}: ${el.textContent?.slice(0, 600)}`,
+      );
+      throw new Error(`${(e as Error).message}\n${state}\n${log.join('\n')}`);
+    });
+  return page.$eval(widget, (el) => (el as HTMLElement).dataset.digit as string);
+}
