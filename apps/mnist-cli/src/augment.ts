@@ -57,11 +57,12 @@ export interface WorkerArgs {
 
 /**
  * augmentedBatches' batches, made in a worker thread while the training threads work on the batches
- * before them (augmenting an epoch costs about 2.5 s of a core; on this thread it held every step up).
+ * before them (augmenting an epoch costs about 2.7 s of a core; on this thread it held every step up).
  * The images to train on are copied once into shared memory. Close it when training ends.
  */
 export function augmentedInWorker(split: ImageSplit, s: AugmentSettings, epoch: () => number): WorkerBatches {
-  const n = split.count - Math.floor(split.count * s.validationSplit);
+  // The images to train on, as Dataset.split counts them (augmentedBatches' and the held-out split's).
+  const n = split.dataset().split(s.validationSplit)[0].count as number;
   const pixels = n * split.width * split.height;
   const images = new Float32Array(new SharedArrayBuffer(pixels * 4));
   images.set(split.images.subarray(0, pixels));
