@@ -12,7 +12,6 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { cacheDir } from './debian.mjs';
-
 import { drawnDigits, PAD } from './drawn-forms.mjs';
 
 export { drawnDigits, FORMS, PAD } from './drawn-forms.mjs';

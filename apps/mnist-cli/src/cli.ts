@@ -3,7 +3,8 @@
 import { evalHelp, evaluateCommand } from './commands/eval.js';
 import { info, infoHelp } from './commands/info.js';
 import { predict, predictHelp } from './commands/predict.js';
-import { train, trainHelp } from './commands/train.js';
+import { train } from './commands/train.js';
+import { trainHelp } from './commands/train-flags.js';
 import { visualize, visualizeHelp } from './commands/visualize.js';
 import { runCli } from './run.js';
 

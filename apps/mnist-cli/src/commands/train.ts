@@ -290,5 +290,3 @@ export async function train(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
 }
-
-export { trainHelp } from './train-flags.js';
